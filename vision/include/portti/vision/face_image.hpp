@@ -1,0 +1,28 @@
+// Decoding a document's face image (JPEG or JPEG 2000, as extracted from DG2) into pixels.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+namespace portti::vision {
+
+/// An image that cannot be decoded: the message says why ("not a JPEG or JPEG 2000 image", ...).
+struct ImageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// The encoding of an image, told from its first bytes.
+enum class ImageFormat { Unknown, Jpeg, Jpeg2000, Jpeg2000Codestream, Png };
+
+ImageFormat sniffFormat(std::span<const std::uint8_t> bytes);
+/// "jpeg", "jpeg2000", "jpeg2000-codestream", "png", "unknown".
+const char* formatName(ImageFormat format);
+
+/// Decodes to an 8-bit BGR image; throws ImageError when the bytes are not a decodable image.
+cv::Mat decodeImage(std::span<const std::uint8_t> bytes);
+
+}  // namespace portti::vision
