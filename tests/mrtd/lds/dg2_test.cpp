@@ -205,3 +205,73 @@ TEST(Dg2, MalformedInputsThrowOnlyMrtdErrors) {
     EXPECT_THROW(parseDg2(c.data), Error);
   }
 }
+
+namespace {
+// An ICAO 39794-5 block built from its parts: [1] { [APPLICATION 5] { version, representations } }.
+Bytes block39794(const Bytes& representations, bool withVersion = true) {
+  Bytes version = encodeTlv(0xA0, fromHex("800103 810207E3"));
+  Bytes content = withVersion ? concat({version, encodeTlv(0xA1, representations)}) : encodeTlv(0xA1, representations);
+  return encodeTlv(0xA1, encodeTlv(0x65, content));
+}
+Bytes representation2d(const Bytes& image, const Bytes& info) {
+  Bytes block2d = encodeTlv(0xA0, concat({encodeTlv(0x80, image), info}));
+  return encodeTlv(0x30, concat({fromHex("800100"), encodeTlv(0xA1, encodeTlv(0xA0, block2d))}));
+}
+Bytes info(int code) { return encodeTlv(0xA1, encodeTlv(0xA0, encodeTlv(0x80, Bytes{static_cast<std::uint8_t>(code)}))); }
+}  // namespace
+
+TEST(Dg2, Iso39794RepresentationsAndTheirDeviations) {
+  // Two 2D representations (the profile allows one) and one extension-only representation.
+  Bytes extension = encodeTlv(0x30, concat({fromHex("800101"), encodeTlv(0xA1, fromHex("A100"))}));
+  Bytes block = block39794(concat({representation2d(kJpeg, info(2)), extension, representation2d(kJ2k, info(4))}));
+  auto faces = parseBiometricDataBlock(block);
+  ASSERT_EQ(faces.size(), 2u);
+  EXPECT_EQ(faces[0].image, kJpeg);
+  EXPECT_EQ(faces[0].format, ImageFormat::Jpeg);
+  EXPECT_EQ(faces[1].format, ImageFormat::Jpeg2000Codestream);
+  EXPECT_EQ(faces[1].declaredFormat, ImageFormat::Jpeg2000);
+  EXPECT_TRUE(hasDeviation(faces[0].deviations, "dg2.representation-skipped"));
+  EXPECT_TRUE(hasDeviation(faces[0].deviations, "dg2.representation-count"));
+  EXPECT_FALSE(hasDeviation(faces[1].deviations, "dg2.image-format-mismatch"));
+
+  // Declared PNG, bytes JPEG: the bytes win and the mismatch is named.
+  faces = parseBiometricDataBlock(block39794(representation2d(kJpeg, info(5))));
+  EXPECT_EQ(faces.at(0).declaredFormat, ImageFormat::Png);
+  EXPECT_EQ(faces[0].format, ImageFormat::Jpeg);
+  EXPECT_TRUE(hasDeviation(faces[0].deviations, "dg2.image-format-mismatch"));
+
+  // No imageInformation2DBlock and no version block: extracted, both named.
+  faces = parseBiometricDataBlock(block39794(representation2d(kJpeg, {}), false));
+  EXPECT_TRUE(hasDeviation(faces.at(0).deviations, "dg2.image-information-missing"));
+  EXPECT_TRUE(hasDeviation(faces[0].deviations, "dg2.39794-version"));
+
+  // A 39794 block under the 19794 tag 5F2E is read by its content, and named.
+  Bytes bit = encodeTlv(0x7F60, concat({fromHex("A100"), encodeTlv(0x5F2E, block39794(representation2d(kJpeg, info(2))))}));
+  Dg2 dg2 = parseDg2(encodeTlv(0x75, encodeTlv(0x7F61, concat({fromHex("020101"), bit}))));
+  ASSERT_EQ(dg2.faces.size(), 1u);
+  EXPECT_EQ(dg2.faces[0].encoding, FaceRecordEncoding::Iso39794_5);
+  EXPECT_TRUE(hasDeviation(dg2.deviations, "dg2.data-block-tag"));
+}
+
+TEST(Dg2, Iso39794MalformedBlocksThrow) {
+  struct Case {
+    const char* what;
+    Bytes block;
+  };
+  const Case cases[] = {
+      {"not APPLICATION 5", encodeTlv(0xA1, encodeTlv(0x30, fromHex("0500")))},
+      {"no representations", encodeTlv(0xA1, encodeTlv(0x65, encodeTlv(0xA0, fromHex("800103"))))},
+      {"only an extension representation",
+       block39794(encodeTlv(0x30, concat({fromHex("800101"), encodeTlv(0xA1, fromHex("A100"))})))},
+      {"2D block without image data", block39794(encodeTlv(0x30, concat({fromHex("800100"),
+                                                                          encodeTlv(0xA1, encodeTlv(0xA0, encodeTlv(0xA0, info(2))))})))},
+      {"format code not an integer", block39794(representation2d(kJpeg, encodeTlv(0xA1, encodeTlv(0xA0, fromHex("8000")))))},
+      {"size without height", block39794(representation2d(kJpeg, encodeTlv(0xA1, concat({encodeTlv(0xA0, fromHex("800102")),
+                                                                                        fromHex("A703 800110")}))))},
+      {"inner length overrun", fromHex("A1 05 65 03 A1 10 30")},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    EXPECT_THROW(parseBiometricDataBlock(c.block), Error);
+  }
+}
