@@ -40,13 +40,9 @@ std::optional<std::string> namedCurveOfExplicit(ByteView parameters) {
 
 Dg15 parseSubjectPublicKeyInfo(ByteView spkiBytes) {
   Dg15 out;
-  TlvReader reader(spkiBytes);
-  Tlv spki = reader.next();
+  // Strict: the key decides Active Authentication, so nothing may follow it unparsed.
+  Tlv spki = decodeOne(spkiBytes);
   detail::expectTag(spki, 0x30, kStep, "SubjectPublicKeyInfo");
-  if (!reader.atEnd()) {
-    out.deviations.push_back({"dg15.trailing-bytes", std::to_string(reader.rest().size()) +
-                                                         " bytes after the SubjectPublicKeyInfo"});
-  }
   auto parts = decodeAll(spki.value);
   if (parts.size() != 2) throw Error(ErrorArea::Lds, kStep, "SubjectPublicKeyInfo is not { algorithm, subjectPublicKey }");
   detail::expectTag(parts[0], 0x30, kStep, "SubjectPublicKeyInfo algorithm");
@@ -67,9 +63,12 @@ Dg15 parseSubjectPublicKeyInfo(ByteView spkiBytes) {
     if (parameters->tag == 0x30) {
       out.explicitEcParameters = true;
       out.curveName = namedCurveOfExplicit(parameters->whole);
-      out.deviations.push_back({"dg15.explicit-ec-parameters",
-                                out.curveName ? "explicit EC parameters equal to " + *out.curveName
-                                              : std::string("explicit EC parameters of no known named curve")});
+      if (out.curveName) {
+        out.deviations.push_back({"dg15.explicit-ec-parameters", "explicit EC parameters equal to " + *out.curveName});
+      } else {
+        out.deviations.push_back({"dg15.unnamed-ec-parameters",
+                                  "explicit EC parameters equal to no known named curve: do not compute with them"});
+      }
     }
   }
 

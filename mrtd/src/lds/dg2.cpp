@@ -26,8 +26,9 @@ struct LenientTlv {
 
 /// Reads the object at `pos` in `data` like TlvReader, but a length past the end is clamped (the
 /// caller records it). Malformed tags and length fields still throw.
+[[noreturn]] void fail(const std::string& message) { throw Error(ErrorArea::Tlv, kStep, message); }
+
 LenientTlv readLenient(ByteView data, std::size_t& pos) {
-  auto fail = [&](const std::string& m) -> void { throw Error(ErrorArea::Tlv, kStep, m); };
   const std::size_t size = data.size();
   if (pos >= size) fail("no data object");
   std::uint32_t tag = data[pos++];

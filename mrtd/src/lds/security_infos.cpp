@@ -130,6 +130,11 @@ void parseOne(const Tlv& info, SecurityInfos& out) {
         PaceInfo p{protocol, kind->ka, kind->mapping, *cipher,
                    detail::derInteger(fields[1], kStep, "PACEInfo version"),
                    body.optionalInteger(2, "PACEInfo parameterId"), der};
+        // Doc 9303 Part 11 9.2.1: version SHALL be 2. Named, not fatal: the protocol still runs.
+        if (p.version != 2) {
+          out.deviations.push_back({"security-infos.pace-version",
+                                    "PACEInfo " + protocol + " has version " + std::to_string(p.version) + ", not 2"});
+        }
         out.pace.push_back(std::move(p));
         return;
       }
@@ -154,6 +159,11 @@ void parseOne(const Tlv& info, SecurityInfos& out) {
       ChipAuthenticationInfo c{protocol, *ka, *cipherFromArc(arcs[1]),
                                detail::derInteger(fields[1], kStep, "ChipAuthenticationInfo version"),
                                body.optionalInteger(2, "ChipAuthenticationInfo keyId"), der};
+      // TR-03110-3 A.1.1.2: version 1 (CA1) or 2 (CA2, eIDAS); anything else is named.
+      if (c.version != 1 && c.version != 2) {
+        out.deviations.push_back({"security-infos.ca-version", "ChipAuthenticationInfo " + protocol +
+                                                                   " has version " + std::to_string(c.version)});
+      }
       out.chipAuthentication.push_back(std::move(c));
       return;
     }

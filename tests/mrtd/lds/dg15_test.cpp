@@ -31,6 +31,11 @@ TEST(Dg15, Part10ExampleRsaKey) {
   // Encoding the parsed key again gives the file back byte for byte.
   EXPECT_EQ(encodeDg15(d.key.get()), dg15);
   EXPECT_EQ(encodeDg15(d.subjectPublicKeyInfo), dg15);
+
+  // Bytes after the 6F object are named, not fatal: the SOD hash covers the file as read.
+  Bytes longer = dg15;
+  longer.push_back(0x00);
+  EXPECT_TRUE(hasDeviation(parseDg15(longer).deviations, "dg15.trailing-bytes"));
 }
 
 TEST(Dg15, EcNamedCurveRoundTrip) {
@@ -63,6 +68,7 @@ TEST(Dg15, KeyOpenSslRefusesStillParses) {
   EXPECT_EQ(d.type, PublicKeyType::Ec);
   EXPECT_TRUE(d.explicitEcParameters);
   EXPECT_FALSE(d.curveName.has_value());
+  EXPECT_TRUE(hasDeviation(d.deviations, "dg15.unnamed-ec-parameters"));
   EXPECT_EQ(d.key, nullptr);
   EXPECT_FALSE(d.keyError.empty());
   EXPECT_TRUE(hasDeviation(d.deviations, "dg15.key-unusable"));
@@ -85,6 +91,7 @@ TEST(Dg15, MalformedInputsThrow) {
       {"key not a BIT STRING", "6F0F 300D 3007 06052B0E03021A 04020004"},
       {"EC without parameters", "6F11 300F 3009 06072A8648CE3D0201 03020004"},
       {"garbage OID", "6F0A 3008 3002 0600 03020004"},
+      {"bytes after the SPKI inside 6F", "6F14 3011 300B 06092A864886F70D010101 03020004 00"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.what);

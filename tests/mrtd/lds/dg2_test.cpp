@@ -143,10 +143,12 @@ TEST(Dg2, EncodeMatchesThePart10ExampleLayout) {
   PORTTI_SHARED_OR_SKIP(dg2, "emrtd/icao9303-p10-examples/DG2.bin");
   PORTTI_SHARED_OR_SKIP(jpg, kFaces + "ISO19794_Test1_Face.jpg");
   Bytes ours = encodeDg2(jpg, ImageFormat::Jpeg, 148, 70);
-  // Same size and same container bytes up to the record's own header fields (which differ: the
-  // example says face type 2 / JPEG 2000, ours full frontal / JPEG).
+  // Same size and the same bytes through the general header and facial information (0x24 + 14 +
+  // 20); the image information differs (the example says token face / JPEG 2000 / colour space
+  // unspecified, ours full frontal / JPEG / 24-bit RGB / digital still).
   ASSERT_EQ(ours.size(), dg2.size());
-  EXPECT_EQ(toHex(ByteView(ours).first(0x2E)), toHex(ByteView(dg2).first(0x2E)));
+  EXPECT_EQ(toHex(ByteView(ours).first(0x46)), toHex(ByteView(dg2).first(0x46)));
+  EXPECT_EQ(toHex(ByteView(ours).subspan(0x46, 12)), "01000094004601020000" "0000");
   EXPECT_EQ(toHex(ByteView(ours).last(jpg.size())), toHex(jpg));
 }
 

@@ -169,6 +169,19 @@ TEST(SecurityInfos, MalformedInputsThrow) {
   EXPECT_THROW(parseDg14(fromHex("6E03310000")), Error);    // junk inside 6E
 }
 
+TEST(SecurityInfos, UnexpectedVersionsAreNamed) {
+  SecurityInfos s = parseCardAccess(encodeCardAccess(
+      {encodePaceInfo(KeyAgreement::Ecdh, PaceMapping::Generic, SymmetricCipher::Aes128, 13, /*version=*/1)}));
+  ASSERT_EQ(s.pace.size(), 1u);
+  EXPECT_EQ(s.pace[0].version, 1);
+  EXPECT_TRUE(hasDeviation(s.deviations, "security-infos.pace-version"));
+  s = parseDg14(encodeDg14({encodeChipAuthenticationInfo(KeyAgreement::Dh, SymmetricCipher::Tdes, std::nullopt, 3)}));
+  ASSERT_EQ(s.chipAuthentication.size(), 1u);
+  EXPECT_EQ(s.chipAuthentication[0].keyAgreement, KeyAgreement::Dh);
+  EXPECT_EQ(s.chipAuthentication[0].cipher, SymmetricCipher::Tdes);
+  EXPECT_TRUE(hasDeviation(s.deviations, "security-infos.ca-version"));
+}
+
 TEST(SecurityInfos, TrailingBytesAreNamed) {
   SecurityInfos s = parseDg14(fromHex("6E023100 0000"));
   EXPECT_TRUE(hasDeviation(s.deviations, "dg14.trailing-bytes"));

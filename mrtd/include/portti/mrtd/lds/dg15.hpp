@@ -29,16 +29,20 @@ struct Dg15 {
   /// For EC keys: the named curve (OpenSSL short name) the parameters equal, if any. With explicit
   /// parameters this is set only when (p, a, b, G, n, h) match a known curve exactly.
   std::optional<std::string> curveName;
-  PublicKeyPtr key;            ///< null when OpenSSL could not load the key (see keyError)
+  /// Null when OpenSSL could not load the key (see keyError). With explicit EC parameters and no
+  /// `curveName`, OpenSSL may still load it: callers must not verify with such a key (QUIRKS.md:
+  /// never compute on an arbitrary curve); the deviation "dg15.unnamed-ec-parameters" says so.
+  PublicKeyPtr key;
   std::string keyError;        ///< why `key` is null
   LdsDeviations deviations;
 };
 
 /// Parses DG15 (tag 6F). Throws Error{Lds}/Error{Tlv} when the file or the SPKI structure is
-/// malformed; an SPKI whose key OpenSSL refuses still parses (key null, keyError set).
+/// malformed (bytes after the SPKI inside 6F included); an SPKI whose key OpenSSL refuses still
+/// parses (key null, keyError set). Bytes after 6F are a named deviation.
 Dg15 parseDg15(ByteView dg15);
 
-/// Reads a SubjectPublicKeyInfo the same way (no 6F).
+/// Reads a bare SubjectPublicKeyInfo the same way (no 6F; e.g. a DG14 chip authentication key).
 Dg15 parseSubjectPublicKeyInfo(ByteView spki);
 
 /// DG15 from SPKI DER (checked to be one SEQUENCE) or from an OpenSSL public key.
