@@ -85,7 +85,13 @@ DocumentRead readDocument(ApduChannel& channel, const std::optional<SecretBytes>
     result.files.push_back(DocumentFile{file.name, std::move(r.bytes), r.stats});
   };
 
-  readOne(*findLdsFile("EF.COM"));
+  try {
+    readOne(*findLdsFile("EF.COM"));
+  } catch (const Error& e) {
+    if (e.area() == ErrorArea::Access && !bacKeySeed)
+      throw Error(ErrorArea::Access, e.step(), "the chip requires access control (BAC or PACE): give the MRZ");
+    throw;
+  }
   result.listedDataGroups = dataGroupsListedInCom(result.files.back().bytes);
   readOne(*findLdsFile("EF.SOD"));
 
