@@ -8,6 +8,7 @@
 
 #include "portti/mrtd/card/lds_files.hpp"
 #include "portti/mrtd/error.hpp"
+#include "portti/mrtd/sm/secure_messaging.hpp"
 #include "portti/mrtd/tlv.hpp"
 
 namespace portti::mrtd {
@@ -86,13 +87,17 @@ struct VirtualChip::Impl {
   const LdsFile* currentEf = nullptr;
   Bytes lastChallenge;
   bool authenticated = false;  // BAC done (or not required)
+  std::optional<SecureMessaging> session;
 
   bool bacRequired() const { return settings.mrzInformation.has_value(); }
-  bool secured() const { return false; }
+  bool secured() const { return session.has_value(); }
+  /// Ends the session: the security state falls back to "no access" (9303-11 9.8.6).
   void dropSession() {
-    authenticated = false;
+    session.reset();
+    authenticated = !bacRequired();
     lastChallenge.clear();
   }
+  Bytes answerSecured(const CommandApdu& command);
 
   Bytes answer(ByteView raw);
   ResponseApdu dispatch(const CommandApdu& c, std::size_t responseCap);
@@ -126,9 +131,39 @@ Bytes VirtualChip::Impl::answer(ByteView raw) {
     return status(sw::kWrongLength).encode();
   }
   if (command.isExtended() && !settings.extendedLength) return status(sw::kWrongLength).encode();
+  if (session) return answerSecured(command);
   // Secure messaging bits of CLA (ISO/IEC 7816-4 5.4.1): b4 b3 = 11 means a protected command.
   if ((command.cla & 0x0C) != 0) return status(kSmNotSupported).encode();
   return dispatch(command, settings.maxResponse).encode();
+}
+
+Bytes VirtualChip::Impl::answerSecured(const CommandApdu& command) {
+  // 9303-11 9.8.6: after access control every command is protected; a plain command or a bad MAC
+  // is answered with a bare 6987 / 6988 and ends the session.
+  if (!SecureMessaging::isProtected(command)) {
+    dropSession();
+    return status(sw::kSmDataObjectsMissing).encode();
+  }
+  CommandApdu plain;
+  try {
+    plain = session->unprotectCommand(command);
+  } catch (const Error&) {
+    dropSession();
+    return status(sw::kSmDataObjectsIncorrect).encode();
+  }
+  // The protected response must fit the chip's buffer and the wire Le (00: 256, 0000: 65536).
+  const std::size_t wireCap = std::min(settings.maxResponse, command.ne == 0 ? settings.maxResponse : command.ne);
+  std::size_t lo = 0, hi = wireCap;
+  while (lo < hi) {
+    const std::size_t mid = (lo + hi + 1) / 2;
+    if (mid + session->responseOverhead(mid) <= wireCap) lo = mid;
+    else hi = mid - 1;
+  }
+  const ResponseApdu plainResponse = dispatch(plain, lo);
+  if (!session) return status(sw::kUnknown).encode();  // dispatch never ends the session, but be safe
+  ResponseApdu protectedResponse = session->protectResponse(plainResponse);
+  if (misbehaviour.corruptResponseMac && !protectedResponse.data.empty()) protectedResponse.data.back() ^= 0x01;
+  return protectedResponse.encode();
 }
 
 ResponseApdu VirtualChip::Impl::dispatch(const CommandApdu& c, std::size_t responseCap) {
