@@ -51,6 +51,7 @@ struct ChipMisbehaviourForTesting {
   std::uint16_t refuseLe00With = 0;    ///< READ BINARY with short Le=00 answers this SW (6700, 6B00)
   bool answer6CAtEnd = false;          ///< fewer bytes left than Ne: 6Cxx (xx = bytes left) instead of 6282
   std::size_t capReadAt = 0;           ///< READ BINARY with Ne above this answers 6700 (e.g. 160)
+  bool dropSessionOnError = false;     ///< under SM, an error status goes out bare and ends the session
 };
 
 class VirtualChip {
