@@ -137,7 +137,8 @@ Bytes VirtualChip::Impl::answer(ByteView raw) {
   if (command.isExtended() && !settings.extendedLength) return status(sw::kWrongLength).encode();
   if (session) return answerSecured(command);
   // Secure messaging bits of CLA (ISO/IEC 7816-4 5.4.1): b4 b3 = 11 means a protected command.
-  if ((command.cla & 0x0C) != 0) return status(kSmNotSupported).encode();
+  // Without a session: a BAC chip has no keys to check it with (6988), others know no SM at all.
+  if ((command.cla & 0x0C) != 0) return status(bac ? sw::kSmDataObjectsIncorrect : kSmNotSupported).encode();
   return dispatch(command, settings.maxResponse).encode();
 }
 
