@@ -87,7 +87,6 @@ struct VirtualChip::Impl {
 
   bool applicationSelected = false;
   const LdsFile* currentEf = nullptr;
-  Bytes lastChallenge;
   bool authenticated = false;  // BAC done (or not required)
   std::optional<SecureMessaging> session;
   std::optional<BacChip> bac;  // with mrz_information
@@ -98,7 +97,6 @@ struct VirtualChip::Impl {
   void dropSession() {
     session.reset();
     authenticated = !bacRequired();
-    lastChallenge.clear();
   }
   Bytes answerSecured(const CommandApdu& command);
 
@@ -232,7 +230,6 @@ ResponseApdu VirtualChip::Impl::getChallenge(const CommandApdu& c) {
   } else {
     challenge = bac ? bac->getChallenge() : randomBytes(8);
   }
-  lastChallenge = challenge;
   return ResponseApdu{std::move(challenge), sw::kOk};
 }
 
@@ -249,7 +246,6 @@ ResponseApdu VirtualChip::Impl::mutualAuthenticate(const CommandApdu& c) {
   } else {
     grant = bac->mutualAuthenticate(c.data);
   }
-  lastChallenge.clear();
   if (!grant) return status(sw::kAuthenticationFailed);
   session.emplace(std::move(grant->sm));
   authenticated = true;
