@@ -154,3 +154,26 @@ TEST(DocumentReaderBac, ThroughAChipFolder) {
   expectAllRead(readDocument(*channel, kSeed), image, 7);
   std::filesystem::remove_all(dir);
 }
+
+TEST(DocumentReaderBac, LongerAnswerThanAskedUnderSecureMessaging) {
+  VirtualChip chip(fixtures::syntheticChip(kMrz));
+  chip.misbehaviourForTesting().answerLongerThanAsked = true;
+  SimChannel channel(chip);
+  DocumentReadOptions options;
+  options.readCardAccess = false;  // plain; the point here is the read under SM
+  const Error e = errorOf([&] { readDocument(channel, kSeed, options); });
+  EXPECT_EQ(e.area(), ErrorArea::File);
+  EXPECT_EQ(e.step(), "READ BINARY EF.COM");
+  EXPECT_EQ(e.detail(), "chip returned 5 bytes, asked for 4");
+}
+
+TEST(DocumentReaderBac, WrongLeAnswersUnderSecureMessaging) {
+  ChipImage image = fixtures::syntheticChip(kMrz);
+  image.files["DG11"] = fromHex("6B0101");  // shorter than the 4-byte header probe: 6C03, then Le=03
+  VirtualChip chip(image);
+  chip.misbehaviourForTesting().answer6CAtEnd = true;
+  SimChannel channel(chip);
+  const DocumentRead r = readDocument(channel, kSeed);
+  expectAllRead(r, image, 7);
+  EXPECT_EQ(r.find("DG11")->stats.apdus, 3u);  // SELECT, 6C03, the retry
+}
