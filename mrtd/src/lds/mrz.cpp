@@ -132,8 +132,7 @@ class Parser {
       v.documentCode = false;
     }
     m_.documentCode = trimFillers(code);
-    v.issuingState = checkChars("issuing_state", {0, 2, 3}, isAlpha);
-    m_.issuingState = trimFillers(at({0, 2, 3}));
+    v.issuingState = requireCode("issuing_state", {0, 2, 3}, m_.issuingState);
 
     parseDocumentNumber(L);
     v.dateOfBirth = parseDate("date_of_birth", L.dateOfBirth, true, m_.dateOfBirth, m_.dateOfBirthCheckDigit);
@@ -145,8 +144,7 @@ class Parser {
     v.sex = sex == 'M' || sex == 'F' || sex == 'X' || sex == '<';
     if (!v.sex) error("sex: invalid value " + describe(sex) + " (expected M, F, X or <)");
 
-    v.nationality = checkChars("nationality", L.nationality, isAlpha);
-    m_.nationality = trimFillers(at(L.nationality));
+    v.nationality = requireCode("nationality", L.nationality, m_.nationality);
 
     parseNames(L);
     parseOptionalData(L);
@@ -243,12 +241,27 @@ class Parser {
     }
     m_.documentNumber = trimFillers(number);
     m_.documentNumberCheckDigit = cd;
+    if (m_.documentNumber.empty()) {
+      error("document_number: empty");
+      ok = false;
+    }
     if (ok) {
       ok = checkDigit("document_number", number, cd);
     } else if (!isDigit(cd)) {
       checkChars("document_number check digit", cdSpan, isDigit);
     }
     m_.validity.documentNumber = ok;
+  }
+
+  /// A three-letter state or organisation code (Part 3, 5): letters, fillers for shorter codes.
+  bool requireCode(const char* field, Span s, std::string& out) {
+    bool ok = checkChars(field, s, isAlpha);
+    out = trimFillers(at(s));
+    if (out.empty()) {
+      error(std::string(field) + ": empty");
+      ok = false;
+    }
+    return ok;
   }
 
   bool parseDate(const char* field, Span s, bool mayBeUnknown, std::string& out, char& cdOut) {

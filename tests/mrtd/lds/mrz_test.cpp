@@ -269,6 +269,19 @@ TEST(Mrz, BadCharactersNameTheField) {
       {1, 20, 'Q', "sex: invalid value 'Q' (expected M, F, X or <)"},
       {1, 9, 'C', "document_number check digit: expected 6, found C"},
   };
+  // Fields that must not be empty.
+  {
+    std::vector<std::string> lines = {kTd3L1, kTd3L2};
+    lines[0].replace(2, 3, "<<<");
+    lines[1].replace(10, 3, "<<<");
+    lines[1].replace(0, 10, "<<<<<<<<<0");
+    lines[1][43] = static_cast<char>('0' + mrzCheckDigit(lines[1].substr(0, 10) + lines[1].substr(13, 7) +
+                                                         lines[1].substr(21, 22)));
+    Mrz m = parseMrzLines(lines);
+    EXPECT_EQ(m.errors, (std::vector<std::string>{"issuing_state: empty", "document_number: empty",
+                                                  "nationality: empty"}));
+    EXPECT_FALSE(m.validity.issuingState || m.validity.documentNumber || m.validity.nationality);
+  }
   for (const Case& c : cases) {
     std::vector<std::string> lines = {kTd3L1, kTd3L2};
     lines[c.line][c.column] = c.replacement;
@@ -365,4 +378,83 @@ TEST(BacKey, RejectsMalformedFields) {
   EXPECT_THROW(mrzInformation("L898902C", "690806", "94062X"), Error);
   EXPECT_THROW(mrzInformation("L898902C", "690806", "9406<3"), Error);
   EXPECT_EQ(bacKeySeed("").size(), 16u);
+}
+
+TEST(MrzCompose, ReproducesTheSpecimens) {
+  MrzFields f;
+  f.format = MrzFormat::TD3;
+  f.documentCode = "P";
+  f.issuingState = "UTO";
+  f.documentNumber = "L898902C3";
+  f.dateOfBirth = "740812";
+  f.sex = 'F';
+  f.dateOfExpiry = "120415";
+  f.nationality = "UTO";
+  f.primaryIdentifier = "ERIKSSON";
+  f.secondaryIdentifier = "ANNA MARIA";
+  f.optionalData = "ZE184226B";
+  EXPECT_EQ(composeMrz(f), (std::vector<std::string>{kTd3L1, kTd3L2}));
+
+  f.format = MrzFormat::TD1;
+  f.documentCode = "I";
+  f.documentNumber = "D23145890";
+  f.optionalData = "";
+  EXPECT_EQ(composeMrz(f), (std::vector<std::string>{kTd1L1, kTd1L2, kTd1L3}));
+  f.format = MrzFormat::TD2;
+  EXPECT_EQ(composeMrz(f), (std::vector<std::string>{kTd2L1, kTd2L2}));
+  f.format = MrzFormat::TD1;
+  f.documentNumber = "D23145890734";
+  f.optionalData = "AB12";
+  EXPECT_EQ(composeMrz(f), (std::vector<std::string>{kLongL1, kLongL2, kTd1L3}));
+
+  f.format = MrzFormat::MrvA;
+  f.documentCode = "V";
+  f.documentNumber = "L8988901C";
+  f.nationality = "XXX";
+  f.dateOfBirth = "400907";
+  f.dateOfExpiry = "961210";
+  f.optionalData = "6ZE184226B";
+  EXPECT_EQ(composeMrz(f), (std::vector<std::string>{kMrvAL1, kMrvAL2}));
+  f.format = MrzFormat::MrvB;
+  f.optionalData = "";
+  EXPECT_EQ(composeMrz(f), (std::vector<std::string>{kMrvBL1, kMrvBL2}));
+}
+
+TEST(MrzCompose, RejectsFieldsThatDoNotFit) {
+  MrzFields f;
+  f.documentCode = "P";
+  f.issuingState = "UTO";
+  f.documentNumber = "X1234567";
+  f.dateOfBirth = "800101";
+  f.dateOfExpiry = "300101";
+  f.nationality = "UTO";
+  f.primaryIdentifier = "VAN DER STEEN";
+  f.secondaryIdentifier = "MARIANNE LOUISE AND A VERY LONG SET OF GIVEN NAMES";
+  const auto lines = composeMrz(f);
+  Mrz m = parseMrzLines(lines);
+  EXPECT_TRUE(m.valid()) << errorsOf(m);
+  EXPECT_EQ(m.primaryIdentifier, "VAN DER STEEN");
+  EXPECT_EQ(lines[1][42], '<');  // empty personal number: filler check digit
+
+  auto broken = [&](auto change) {
+    MrzFields g = f;
+    change(g);
+    return g;
+  };
+  const MrzFields bad[] = {
+      broken([](MrzFields& g) { g.documentNumber = "X12345678901"; }),  // TD3 has no overflow
+      broken([](MrzFields& g) { g.documentNumber = "x1234567"; }),
+      broken([](MrzFields& g) { g.dateOfBirth = "80010"; }),
+      broken([](MrzFields& g) { g.dateOfExpiry = "3001<1"; }),
+      broken([](MrzFields& g) { g.issuingState = "UTOP"; }),
+      broken([](MrzFields& g) { g.sex = 'Q'; }),
+      broken([](MrzFields& g) { g.optionalData = "123456789012345"; }),
+      broken([](MrzFields& g) { g.format = MrzFormat::Unknown; }),
+      broken([](MrzFields& g) {
+        g.format = MrzFormat::TD2;
+        g.documentNumber = "X1234567890123";  // overflow of 5 + cd does not fit TD2's 7 with data
+        g.optionalData = "AB";
+      }),
+  };
+  for (const MrzFields& g : bad) EXPECT_THROW(composeMrz(g), Error) << g.documentNumber;
 }

@@ -91,6 +91,27 @@ Mrz parseMrzLines(const std::vector<std::string>& lines);
 /// Parses and requires a valid MRZ; throws Error{Mrz} listing every problem otherwise.
 Mrz parseValidMrz(std::string_view text);
 
+/// The fields of an MRZ to print, for test documents and the virtual passport maker.
+struct MrzFields {
+  MrzFormat format = MrzFormat::TD3;
+  std::string documentCode;    ///< 1-2 characters: "P", "I", "ID", "V"
+  std::string issuingState;    ///< 1-3 characters
+  std::string documentNumber;  ///< up to 9 characters; TD1/TD2 allow more (overflow, Part 5 4.2.4)
+  std::string dateOfBirth;     ///< YYMMDD ('<' where unknown)
+  char sex = '<';              ///< 'M', 'F', 'X' or '<'
+  std::string dateOfExpiry;    ///< YYMMDD
+  std::string nationality;     ///< 1-3 characters
+  std::string primaryIdentifier;    ///< spaces become fillers
+  std::string secondaryIdentifier;  ///< spaces become fillers
+  std::string optionalData;         ///< TD3: the personal number
+  std::string optionalData2;        ///< TD1 only: optional data of line 2
+};
+
+/// Composes the MRZ lines with every check digit. A name longer than its field is cut at the
+/// field's end (the truncation rules of Part 3, 4.6 are not applied); any other field that does
+/// not fit or holds characters outside A-Z, 0-9 and '<' throws Error{Mrz}.
+std::vector<std::string> composeMrz(const MrzFields& fields);
+
 /// MRZ_information of Part 11, 9.7.2: document number padded with '<' to at least 9 characters,
 /// its check digit, date of birth and its check digit, date of expiry and its check digit. Uses
 /// the check digits as printed (a long TD1 number: the full number and its real check digit).
