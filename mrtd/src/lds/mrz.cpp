@@ -311,10 +311,10 @@ class Parser {
       // Part 4, 4.2.2 note: with an all-filler personal number the check digit may be '<' or 0.
       const Span cdSpan{L.optionalData.line, static_cast<std::size_t>(L.optionalDataCheckDigit), 1};
       const char cd = at(cdSpan)[0];
-      if (m_.optionalData.empty() && (cd == '<' || cd == '0')) {
-      } else if (ok) {
+      const bool emptyWithFiller = m_.optionalData.empty() && (cd == '<' || cd == '0');
+      if (!emptyWithFiller && ok) {
         ok = checkDigit("optional_data", at(L.optionalData), cd);
-      } else if (!isDigit(cd)) {
+      } else if (!emptyWithFiller && !isDigit(cd)) {
         checkChars("optional_data check digit", cdSpan, isDigit);
       }
     }
