@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   try {
     const Mrz mrz = parseDg1(input);
-    if (mrz.format != MrzFormat::Unknown && parseDg1(encodeDg1(mrz.lines)).lines != mrz.lines) __builtin_trap();
+    if (mrz.format != MrzFormat::Unknown && parseDg1(encodeDg1(mrz.lines)).lines != mrz.lines)
+      __builtin_trap();
   } catch (const Error&) {
   }
   try {

@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(reinterpret_cast<const char*>(data), size);
   const Mrz mrz = parseMrz(text);
   // Fail closed: a valid MRZ has every field valid.
-  if (mrz.valid() && !(mrz.validity.documentNumber && mrz.validity.dateOfBirth && mrz.validity.dateOfExpiry)) {
+  if (mrz.valid() &&
+      !(mrz.validity.documentNumber && mrz.validity.dateOfBirth && mrz.validity.dateOfExpiry)) {
     __builtin_trap();
   }
   try {
@@ -36,8 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     f.optionalData = mrz.optionalData;
     f.optionalData2 = mrz.optionalData2;
     const Mrz again = parseMrzLines(composeMrz(f));
-    if (!again.valid() || again.documentNumber != mrz.documentNumber || again.dateOfBirth != mrz.dateOfBirth ||
-        again.dateOfExpiry != mrz.dateOfExpiry || mrzInformation(again) != mrzInformation(mrz)) {
+    if (!again.valid() || again.documentNumber != mrz.documentNumber ||
+        again.dateOfBirth != mrz.dateOfBirth || again.dateOfExpiry != mrz.dateOfExpiry ||
+        mrzInformation(again) != mrzInformation(mrz)) {
       __builtin_trap();
     }
   }

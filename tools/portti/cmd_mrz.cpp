@@ -75,7 +75,8 @@ int runMrz(const Words& words) {
   const auto& pos = args.positional();
   if (pos.empty() || pos[0] != "check") throw UsageError("unknown or missing subcommand (expected: check)");
   if (pos.size() != 2) {
-    throw UsageError("give the MRZ as one argument, lines joined by a newline or \\n ('-' reads standard input)");
+    throw UsageError(
+        "give the MRZ as one argument, lines joined by a newline or \\n ('-' reads standard input)");
   }
   std::string text = pos[1];
   if (text == "-") text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());

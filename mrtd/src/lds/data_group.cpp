@@ -33,6 +33,8 @@ std::uint16_t dataGroupFileId(int number) {
   return static_cast<std::uint16_t>(0x0100 + number);
 }
 
-std::string dataGroupName(int number) { return "DG" + std::to_string(number); }
+std::string dataGroupName(int number) {
+  return "DG" + std::to_string(number);
+}
 
 }  // namespace portti::mrtd

@@ -28,8 +28,9 @@ Mrz parseDg1(ByteView file) {
   const std::size_t width = text.size() == 90 ? 30 : text.size() == 72 ? 36 : text.size() == 88 ? 44 : 0;
   if (width == 0) {
     throw Error(ErrorArea::Lds, kFile,
-                "MRZ of " + std::to_string(text.size()) + " characters; expected 90 (TD1), 72 (TD2, MRV-B) or 88 "
-                "(TD3, MRV-A)");
+                "MRZ of " + std::to_string(text.size()) +
+                    " characters; expected 90 (TD1), 72 (TD2, MRV-B) or 88 "
+                    "(TD3, MRV-A)");
   }
   std::vector<std::string> lines;
   for (std::size_t i = 0; i < text.size(); i += width) lines.push_back(text.substr(i, width));
@@ -43,10 +44,12 @@ Bytes encodeDg1(const std::vector<std::string>& lines) {
   }
   std::string text;
   for (const auto& l : lines) text += l;
-  return encodeTlv(kTagDg1,
-                   encodeTlv(kTagMrz, ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())));
+  return encodeTlv(
+      kTagDg1, encodeTlv(kTagMrz, ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())));
 }
 
-Bytes encodeDg1(std::string_view mrzText) { return encodeDg1(splitMrzLines(mrzText)); }
+Bytes encodeDg1(std::string_view mrzText) {
+  return encodeDg1(splitMrzLines(mrzText));
+}
 
 }  // namespace portti::mrtd

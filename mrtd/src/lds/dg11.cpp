@@ -41,24 +41,52 @@ Dg11 parseDg11(ByteView file) {
     if (!seen) present.push_back(t.tag);
     const std::string text = asText(t.value);
     switch (t.tag) {
-      case 0x5F0E: d.fullName = text; break;
-      case kTagOtherNames: parseNameList(t.value, kTagOtherName, d.otherNames, d.deviations, kFile); break;
+      case 0x5F0E:
+        d.fullName = text;
+        break;
+      case kTagOtherNames:
+        parseNameList(t.value, kTagOtherName, d.otherNames, d.deviations, kFile);
+        break;
       case kTagOtherName:
         d.otherNames.push_back(text);
         d.deviations.push_back("5F0F outside an A0 template");
         break;
-      case 0x5F10: d.personalNumber = text; break;
-      case 0x5F2B: d.fullDateOfBirth = dateText(t.value, 8, t.tag, d.deviations); break;
-      case 0x5F11: d.placeOfBirth = text; break;
-      case 0x5F42: d.address = text; break;
-      case 0x5F12: d.telephone = text; break;
-      case 0x5F13: d.profession = text; break;
-      case 0x5F14: d.title = text; break;
-      case 0x5F15: d.personalSummary = text; break;
-      case 0x5F16: d.proofOfCitizenship = Bytes(t.value.begin(), t.value.end()); break;
-      case 0x5F17: d.otherValidTdNumbers = text; break;
-      case 0x5F18: d.custodyInformation = text; break;
-      default: d.otherObjects.push_back({t.tag, Bytes(t.value.begin(), t.value.end())}); break;
+      case 0x5F10:
+        d.personalNumber = text;
+        break;
+      case 0x5F2B:
+        d.fullDateOfBirth = dateText(t.value, 8, t.tag, d.deviations);
+        break;
+      case 0x5F11:
+        d.placeOfBirth = text;
+        break;
+      case 0x5F42:
+        d.address = text;
+        break;
+      case 0x5F12:
+        d.telephone = text;
+        break;
+      case 0x5F13:
+        d.profession = text;
+        break;
+      case 0x5F14:
+        d.title = text;
+        break;
+      case 0x5F15:
+        d.personalSummary = text;
+        break;
+      case 0x5F16:
+        d.proofOfCitizenship = Bytes(t.value.begin(), t.value.end());
+        break;
+      case 0x5F17:
+        d.otherValidTdNumbers = text;
+        break;
+      case 0x5F18:
+        d.custodyInformation = text;
+        break;
+      default:
+        d.otherObjects.push_back({t.tag, Bytes(t.value.begin(), t.value.end())});
+        break;
     }
   }
   if (!haveList) {

@@ -41,20 +41,40 @@ Dg12 parseDg12(ByteView file) {
     if (!seen) present.push_back(t.tag);
     const std::string text = asText(t.value);
     switch (t.tag) {
-      case 0x5F19: d.issuingAuthority = text; break;
-      case 0x5F26: d.dateOfIssue = dateText(t.value, 8, t.tag, d.deviations); break;
-      case kTagOtherPersons: parseNameList(t.value, kTagOtherPerson, d.otherPersons, d.deviations, kFile); break;
+      case 0x5F19:
+        d.issuingAuthority = text;
+        break;
+      case 0x5F26:
+        d.dateOfIssue = dateText(t.value, 8, t.tag, d.deviations);
+        break;
+      case kTagOtherPersons:
+        parseNameList(t.value, kTagOtherPerson, d.otherPersons, d.deviations, kFile);
+        break;
       case kTagOtherPerson:
         d.otherPersons.push_back(text);
         d.deviations.push_back("5F1A outside an A0 template");
         break;
-      case 0x5F1B: d.endorsements = text; break;
-      case 0x5F1C: d.taxExitRequirements = text; break;
-      case 0x5F1D: d.imageOfFront = Bytes(t.value.begin(), t.value.end()); break;
-      case 0x5F1E: d.imageOfRear = Bytes(t.value.begin(), t.value.end()); break;
-      case 0x5F55: d.personalisationTime = dateText(t.value, 14, t.tag, d.deviations); break;
-      case 0x5F56: d.personalisationDeviceSerial = text; break;
-      default: d.otherObjects.push_back({t.tag, Bytes(t.value.begin(), t.value.end())}); break;
+      case 0x5F1B:
+        d.endorsements = text;
+        break;
+      case 0x5F1C:
+        d.taxExitRequirements = text;
+        break;
+      case 0x5F1D:
+        d.imageOfFront = Bytes(t.value.begin(), t.value.end());
+        break;
+      case 0x5F1E:
+        d.imageOfRear = Bytes(t.value.begin(), t.value.end());
+        break;
+      case 0x5F55:
+        d.personalisationTime = dateText(t.value, 14, t.tag, d.deviations);
+        break;
+      case 0x5F56:
+        d.personalisationDeviceSerial = text;
+        break;
+      default:
+        d.otherObjects.push_back({t.tag, Bytes(t.value.begin(), t.value.end())});
+        break;
     }
   }
   if (!haveList) {
@@ -69,7 +89,8 @@ Bytes encodeDg12(const Dg12& d) {
   lds_text::Writer w;
   w.text(0x5F19, d.issuingAuthority);
   w.text(0x5F26, d.dateOfIssue);
-  if (!d.otherPersons.empty()) w.raw(kTagOtherPersons, lds_text::encodeNameList(d.otherPersons, kTagOtherPerson));
+  if (!d.otherPersons.empty())
+    w.raw(kTagOtherPersons, lds_text::encodeNameList(d.otherPersons, kTagOtherPerson));
   w.text(0x5F1B, d.endorsements);
   w.text(0x5F1C, d.taxExitRequirements);
   w.bytes(0x5F1D, d.imageOfFront);

@@ -16,7 +16,9 @@ constexpr const char* kFile = "EF.COM";
 bool digits(std::string_view s, std::size_t n) {
   return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
-ByteView view(std::string_view s) { return ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); }
+ByteView view(std::string_view s) {
+  return ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+}
 }  // namespace
 
 EfCom parseCom(ByteView file) {
@@ -46,15 +48,17 @@ EfCom parseCom(ByteView file) {
   return com;
 }
 
-Bytes encodeCom(std::string_view ldsVersion, const std::vector<int>& dataGroups, std::string_view unicodeVersion) {
-  if (!digits(ldsVersion, 4)) throw Error(ErrorArea::Lds, "encode EF.COM", "LDS version must be 4 digits, e.g. 0107");
+Bytes encodeCom(std::string_view ldsVersion, const std::vector<int>& dataGroups,
+                std::string_view unicodeVersion) {
+  if (!digits(ldsVersion, 4))
+    throw Error(ErrorArea::Lds, "encode EF.COM", "LDS version must be 4 digits, e.g. 0107");
   if (!digits(unicodeVersion, 6)) {
     throw Error(ErrorArea::Lds, "encode EF.COM", "Unicode version must be 6 digits, e.g. 040000");
   }
   Bytes list;
   for (int dg : dataGroups) list.push_back(dataGroupTag(dg));
-  return encodeTlv(kTagCom, concat({encodeTlv(0x5F01, view(ldsVersion)), encodeTlv(0x5F36, view(unicodeVersion)),
-                                    encodeTlv(0x5C, list)}));
+  return encodeTlv(kTagCom, concat({encodeTlv(0x5F01, view(ldsVersion)),
+                                    encodeTlv(0x5F36, view(unicodeVersion)), encodeTlv(0x5C, list)}));
 }
 
 }  // namespace portti::mrtd

@@ -63,11 +63,15 @@ Bytes encodeTagList(const std::vector<std::uint32_t>& tags) {
   return out;
 }
 
-std::string asText(ByteView value) { return std::string(value.begin(), value.end()); }
+std::string asText(ByteView value) {
+  return std::string(value.begin(), value.end());
+}
 
-std::string dateText(ByteView value, std::size_t digits, std::uint32_t tag, std::vector<std::string>& deviations) {
-  const bool ascii = value.size() == digits &&
-                     std::all_of(value.begin(), value.end(), [](std::uint8_t b) { return b >= '0' && b <= '9'; });
+std::string dateText(ByteView value, std::size_t digits, std::uint32_t tag,
+                     std::vector<std::string>& deviations) {
+  const bool ascii = value.size() == digits && std::all_of(value.begin(), value.end(), [](std::uint8_t b) {
+                       return b >= '0' && b <= '9';
+                     });
   if (ascii) return asText(value);
   const bool bcd = value.size() * 2 == digits && std::all_of(value.begin(), value.end(), [](std::uint8_t b) {
                      return (b >> 4) <= 9 && (b & 0x0F) <= 9;
@@ -115,7 +119,8 @@ void parseNameList(ByteView value, std::uint32_t nameTag, std::vector<std::strin
 Bytes encodeNameList(const std::vector<std::string>& names, std::uint32_t nameTag) {
   // A DER INTEGER: minimal big-endian, with a leading zero byte if the top bit is set.
   Bytes count;
-  for (std::size_t n = names.size(); n > 0; n >>= 8) count.insert(count.begin(), static_cast<std::uint8_t>(n & 0xFF));
+  for (std::size_t n = names.size(); n > 0; n >>= 8)
+    count.insert(count.begin(), static_cast<std::uint8_t>(n & 0xFF));
   if (count.empty() || (count[0] & 0x80)) count.insert(count.begin(), 0x00);
   Bytes value = encodeTlv(0x02, count);
   for (const auto& n : names) {
@@ -126,8 +131,11 @@ Bytes encodeNameList(const std::vector<std::string>& names, std::uint32_t nameTa
 }
 
 void compareTagList(const std::vector<std::uint32_t>& listed, const std::vector<std::uint32_t>& present,
-                    std::uint32_t constructed, std::uint32_t equivalent, std::vector<std::string>& deviations) {
-  auto has = [](const std::vector<std::uint32_t>& v, std::uint32_t t) { return std::find(v.begin(), v.end(), t) != v.end(); };
+                    std::uint32_t constructed, std::uint32_t equivalent,
+                    std::vector<std::string>& deviations) {
+  auto has = [](const std::vector<std::uint32_t>& v, std::uint32_t t) {
+    return std::find(v.begin(), v.end(), t) != v.end();
+  };
   for (std::uint32_t t : listed) {
     const bool ok = has(present, t) || (equivalent != 0 && t == equivalent && has(present, constructed));
     if (!ok) deviations.push_back("tag list names " + tagHex(t) + ", which is absent");

@@ -25,7 +25,8 @@ Bytes encodeTagList(const std::vector<std::uint32_t>& tags);
 std::string asText(ByteView value);
 /// A date of `digits` ASCII digits, or, as some documents store it, digits/2 bytes of BCD
 /// (converted, with a deviation noted). Anything else is kept as read, with a deviation.
-std::string dateText(ByteView value, std::size_t digits, std::uint32_t tag, std::vector<std::string>& deviations);
+std::string dateText(ByteView value, std::size_t digits, std::uint32_t tag,
+                     std::vector<std::string>& deviations);
 /// Names inside an A0 template: 02 (count), then `nameTag` objects. A count that disagrees with
 /// the names is noted as a deviation.
 void parseNameList(ByteView value, std::uint32_t nameTag, std::vector<std::string>& names,
@@ -35,6 +36,7 @@ Bytes encodeNameList(const std::vector<std::string>& names, std::uint32_t nameTa
 /// Notes tags listed in 5C but absent, and present but not listed. `equivalent` pairs a listed
 /// tag with the tag that may stand for it (5F0F for A0), 0 if none.
 void compareTagList(const std::vector<std::uint32_t>& listed, const std::vector<std::uint32_t>& present,
-                    std::uint32_t constructed, std::uint32_t equivalent, std::vector<std::string>& deviations);
+                    std::uint32_t constructed, std::uint32_t equivalent,
+                    std::vector<std::string>& deviations);
 
 }  // namespace portti::mrtd::lds_text

@@ -13,7 +13,8 @@ namespace portti::mrtd::lds_text {
 class Writer {
  public:
   void text(std::uint32_t tag, const std::optional<std::string>& value) {
-    if (value) add(tag, encodeTlv(tag, ByteView(reinterpret_cast<const std::uint8_t*>(value->data()), value->size())));
+    if (value)
+      add(tag, encodeTlv(tag, ByteView(reinterpret_cast<const std::uint8_t*>(value->data()), value->size())));
   }
   void bytes(std::uint32_t tag, const std::optional<Bytes>& value) {
     if (value) add(tag, encodeTlv(tag, *value));

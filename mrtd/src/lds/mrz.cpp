@@ -10,10 +10,18 @@ namespace portti::mrtd {
 
 namespace {
 
-bool isAlpha(char c) { return (c >= 'A' && c <= 'Z') || c == '<'; }
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isDateChar(char c) { return isDigit(c) || c == '<'; }
-bool isMrzChar(char c) { return isAlpha(c) || isDigit(c); }
+bool isAlpha(char c) {
+  return (c >= 'A' && c <= 'Z') || c == '<';
+}
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool isDateChar(char c) {
+  return isDigit(c) || c == '<';
+}
+bool isMrzChar(char c) {
+  return isAlpha(c) || isDigit(c);
+}
 
 /// A character for a message: 'a' when printable ASCII, byte 0xC3 otherwise.
 std::string describe(char c) {
@@ -49,7 +57,9 @@ std::string fillersToSpaces(std::string_view s) {
   return out;
 }
 
-bool isWhitespace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+bool isWhitespace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && isWhitespace(s.front())) s.remove_prefix(1);
@@ -83,29 +93,52 @@ struct Layout {
 
 const Layout& layoutOf(MrzFormat f) {
   static const Layout td1{MrzFormat::TD1,
-                          {0, 5, 9}, {1, 15, 3}, {1, 0, 6}, {1, 7, 1}, {1, 8, 6}, {2, 0, 30},
-                          {0, 15, 15}, -1, {1, 18, 11}, {1, 29, 1},
-                          {{0, 5, 25}, {1, 0, 7}, {1, 8, 7}, {1, 18, 11}}, true};
+                          {0, 5, 9},
+                          {1, 15, 3},
+                          {1, 0, 6},
+                          {1, 7, 1},
+                          {1, 8, 6},
+                          {2, 0, 30},
+                          {0, 15, 15},
+                          -1,
+                          {1, 18, 11},
+                          {1, 29, 1},
+                          {{0, 5, 25}, {1, 0, 7}, {1, 8, 7}, {1, 18, 11}},
+                          true};
   static const Layout td2{MrzFormat::TD2,
-                          {1, 0, 9}, {1, 10, 3}, {1, 13, 6}, {1, 20, 1}, {1, 21, 6}, {0, 5, 31},
-                          {1, 28, 7}, -1, {1, 0, 0}, {1, 35, 1},
-                          {{1, 0, 10}, {1, 13, 7}, {1, 21, 14}}, true};
-  static const Layout td3{MrzFormat::TD3,
-                          {1, 0, 9}, {1, 10, 3}, {1, 13, 6}, {1, 20, 1}, {1, 21, 6}, {0, 5, 39},
-                          {1, 28, 14}, 42, {1, 0, 0}, {1, 43, 1},
-                          {{1, 0, 10}, {1, 13, 7}, {1, 21, 22}}, false};
-  static const Layout mrvA{MrzFormat::MrvA,
-                           {1, 0, 9}, {1, 10, 3}, {1, 13, 6}, {1, 20, 1}, {1, 21, 6}, {0, 5, 39},
-                           {1, 28, 16}, -1, {1, 0, 0}, {1, 0, 0}, {}, false};
-  static const Layout mrvB{MrzFormat::MrvB,
-                           {1, 0, 9}, {1, 10, 3}, {1, 13, 6}, {1, 20, 1}, {1, 21, 6}, {0, 5, 31},
-                           {1, 28, 8}, -1, {1, 0, 0}, {1, 0, 0}, {}, false};
+                          {1, 0, 9},
+                          {1, 10, 3},
+                          {1, 13, 6},
+                          {1, 20, 1},
+                          {1, 21, 6},
+                          {0, 5, 31},
+                          {1, 28, 7},
+                          -1,
+                          {1, 0, 0},
+                          {1, 35, 1},
+                          {{1, 0, 10}, {1, 13, 7}, {1, 21, 14}},
+                          true};
+  static const Layout td3{
+      MrzFormat::TD3, {1, 0, 9},   {1, 10, 3}, {1, 13, 6}, {1, 20, 1}, {1, 21, 6},
+      {0, 5, 39},     {1, 28, 14}, 42,         {1, 0, 0},  {1, 43, 1}, {{1, 0, 10}, {1, 13, 7}, {1, 21, 22}},
+      false};
+  static const Layout mrvA{MrzFormat::MrvA, {1, 0, 9},  {1, 10, 3},  {1, 13, 6}, {1, 20, 1},
+                           {1, 21, 6},      {0, 5, 39}, {1, 28, 16}, -1,         {1, 0, 0},
+                           {1, 0, 0},       {},         false};
+  static const Layout mrvB{MrzFormat::MrvB, {1, 0, 9},  {1, 10, 3}, {1, 13, 6}, {1, 20, 1},
+                           {1, 21, 6},      {0, 5, 31}, {1, 28, 8}, -1,         {1, 0, 0},
+                           {1, 0, 0},       {},         false};
   switch (f) {
-    case MrzFormat::TD1: return td1;
-    case MrzFormat::TD2: return td2;
-    case MrzFormat::TD3: return td3;
-    case MrzFormat::MrvA: return mrvA;
-    default: return mrvB;
+    case MrzFormat::TD1:
+      return td1;
+    case MrzFormat::TD2:
+      return td2;
+    case MrzFormat::TD3:
+      return td3;
+    case MrzFormat::MrvA:
+      return mrvA;
+    default:
+      return mrvB;
   }
 }
 
@@ -180,8 +213,10 @@ class Parser {
         found += std::to_string(lines[i].size());
       }
       if (n > 4) found += ", ...";
-      error("layout: expected 3 lines of 30 characters (TD1), 2 lines of 36 (TD2, MRV-B) or 2 lines of 44 "
-            "(TD3, MRV-A); found " + found + " characters");
+      error(
+          "layout: expected 3 lines of 30 characters (TD1), 2 lines of 36 (TD2, MRV-B) or 2 lines of 44 "
+          "(TD3, MRV-A); found " +
+          found + " characters");
       return false;
     }
     return true;
@@ -271,7 +306,8 @@ class Parser {
     cdOut = cd;
     bool ok = checkChars(field, s, mayBeUnknown ? isDateChar : isDigit);
     if (!ok) {
-      if (!isDigit(cd)) checkChars((std::string(field) + " check digit").c_str(), {s.line, s.start + 6, 1}, isDigit);
+      if (!isDigit(cd))
+        checkChars((std::string(field) + " check digit").c_str(), {s.line, s.start + 6, 1}, isDigit);
       return false;
     }
     // Plausibility of the parts that are known (Part 3, 4.7: unknown parts are fillers).
@@ -350,12 +386,18 @@ class Parser {
 
 const char* mrzFormatName(MrzFormat format) {
   switch (format) {
-    case MrzFormat::TD1: return "TD1";
-    case MrzFormat::TD2: return "TD2";
-    case MrzFormat::TD3: return "TD3";
-    case MrzFormat::MrvA: return "MRV-A";
-    case MrzFormat::MrvB: return "MRV-B";
-    case MrzFormat::Unknown: break;
+    case MrzFormat::TD1:
+      return "TD1";
+    case MrzFormat::TD2:
+      return "TD2";
+    case MrzFormat::TD3:
+      return "TD3";
+    case MrzFormat::MrvA:
+      return "MRV-A";
+    case MrzFormat::MrvB:
+      return "MRV-B";
+    case MrzFormat::Unknown:
+      break;
   }
   return "unknown";
 }
@@ -421,7 +463,9 @@ Mrz parseMrzLines(const std::vector<std::string>& lines) {
   return mrz;
 }
 
-Mrz parseMrz(std::string_view text) { return parseMrzLines(splitMrzLines(text)); }
+Mrz parseMrz(std::string_view text) {
+  return parseMrzLines(splitMrzLines(text));
+}
 
 Mrz parseValidMrz(std::string_view text) {
   Mrz mrz = parseMrz(text);

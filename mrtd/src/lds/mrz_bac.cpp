@@ -20,9 +20,15 @@ bool allOf(std::string_view s, bool (*ok)(char)) {
   }
   return true;
 }
-bool mrzChar(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '<'; }
-bool digit(char c) { return c >= '0' && c <= '9'; }
-bool dateChar(char c) { return digit(c) || c == '<'; }
+bool mrzChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '<';
+}
+bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool dateChar(char c) {
+  return digit(c) || c == '<';
+}
 
 /// The document number as it enters MRZ_information: padded with fillers to 9 characters.
 std::string paddedNumber(std::string_view number) {
@@ -33,14 +39,16 @@ std::string paddedNumber(std::string_view number) {
 
 void requireDate(const char* what, std::string_view date, bool (*ok)(char)) {
   if (date.size() != 6 || !allOf(date, ok)) {
-    throw Error(ErrorArea::Mrz, kStep, std::string(what) + " must be 6 digits (YYMMDD), got '" + std::string(date) + "'");
+    throw Error(ErrorArea::Mrz, kStep,
+                std::string(what) + " must be 6 digits (YYMMDD), got '" + std::string(date) + "'");
   }
 }
 
 }  // namespace
 
 std::string mrzInformation(const Mrz& mrz) {
-  if (mrz.format == MrzFormat::Unknown) throw Error(ErrorArea::Mrz, kStep, "the MRZ layout was not recognised");
+  if (mrz.format == MrzFormat::Unknown)
+    throw Error(ErrorArea::Mrz, kStep, "the MRZ layout was not recognised");
   if (mrz.documentNumber.empty() || !allOf(mrz.documentNumber, mrzChar)) {
     throw Error(ErrorArea::Mrz, kStep, "the document number is missing or malformed");
   }
@@ -57,8 +65,8 @@ std::string mrzInformation(std::string_view documentNumber, std::string_view dat
                            std::string_view dateOfExpiry) {
   if (documentNumber.empty() || documentNumber.size() > 22 || !allOf(documentNumber, mrzChar)) {
     throw Error(ErrorArea::Mrz, kStep,
-                "document number must be 1-22 characters of A-Z, 0-9 and '<', got '" + std::string(documentNumber) +
-                    "'");
+                "document number must be 1-22 characters of A-Z, 0-9 and '<', got '" +
+                    std::string(documentNumber) + "'");
   }
   requireDate("date of birth", dateOfBirth, dateChar);
   requireDate("date of expiry", dateOfExpiry, digit);
@@ -71,7 +79,8 @@ std::string mrzInformation(std::string_view documentNumber, std::string_view dat
 SecretBytes bacKeySeed(std::string_view mrzInformation) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
-  if (EVP_Digest(mrzInformation.data(), mrzInformation.size(), digest.data(), &length, EVP_sha1(), nullptr) != 1 ||
+  if (EVP_Digest(mrzInformation.data(), mrzInformation.size(), digest.data(), &length, EVP_sha1(), nullptr) !=
+          1 ||
       length != 20) {
     char buf[256] = "unknown error";
     if (unsigned long e = ERR_get_error()) ERR_error_string_n(e, buf, sizeof buf);

@@ -11,16 +11,20 @@ namespace {
 
 constexpr const char* kStep = "compose MRZ";
 
-bool mrzChar(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '<'; }
+bool mrzChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '<';
+}
 
 /// `value` padded with fillers to `width`; throws if it is longer or holds other characters.
 std::string field(const char* name, const std::string& value, std::size_t width) {
   if (value.size() > width) {
-    throw Error(ErrorArea::Mrz, kStep,
-                std::string(name) + " '" + value + "' is longer than " + std::to_string(width) + " characters");
+    throw Error(
+        ErrorArea::Mrz, kStep,
+        std::string(name) + " '" + value + "' is longer than " + std::to_string(width) + " characters");
   }
   if (!std::all_of(value.begin(), value.end(), mrzChar)) {
-    throw Error(ErrorArea::Mrz, kStep, std::string(name) + " '" + value + "' holds characters outside A-Z, 0-9 and <");
+    throw Error(ErrorArea::Mrz, kStep,
+                std::string(name) + " '" + value + "' holds characters outside A-Z, 0-9 and <");
   }
   return value + std::string(width - value.size(), '<');
 }
@@ -33,7 +37,9 @@ std::string date(const char* name, const std::string& value, bool mayBeUnknown) 
   return value;
 }
 
-char cd(std::string_view s) { return static_cast<char>('0' + mrzCheckDigit(s)); }
+char cd(std::string_view s) {
+  return static_cast<char>('0' + mrzCheckDigit(s));
+}
 
 std::string names(const MrzFields& f, std::size_t width) {
   std::string all = f.primaryIdentifier;
@@ -51,14 +57,18 @@ std::string numberAndOptional(const MrzFields& f, std::size_t optionalWidth, boo
     const std::string number = field("document_number", n, 9);
     return number + cd(number) + field("optional_data", f.optionalData, optionalWidth);
   }
-  if (!overflow) throw Error(ErrorArea::Mrz, kStep, "document_number over 9 characters fits only TD1 and TD2");
+  if (!overflow)
+    throw Error(ErrorArea::Mrz, kStep, "document_number over 9 characters fits only TD1 and TD2");
   field("document_number", n, 22);
   std::string optional = n.substr(9) + cd(n);
   if (!f.optionalData.empty()) optional += "<" + f.optionalData;
-  return n.substr(0, 9) + "<" + field("optional_data (with the document number overflow)", optional, optionalWidth);
+  return n.substr(0, 9) + "<" +
+         field("optional_data (with the document number overflow)", optional, optionalWidth);
 }
 
-std::string code(const MrzFields& f) { return field("document_code", f.documentCode, 2); }
+std::string code(const MrzFields& f) {
+  return field("document_code", f.documentCode, 2);
+}
 
 void requireSex(char sex) {
   if (sex != 'M' && sex != 'F' && sex != 'X' && sex != '<') {
@@ -108,7 +118,8 @@ std::vector<std::string> composeMrz(const MrzFields& f) {
       const std::string l2 = line.substr(0, 10) + nationality + birth + f.sex + expiry + line.substr(10);
       return {code(f) + state + names(f, a ? 39 : 31), l2};
     }
-    case MrzFormat::Unknown: break;
+    case MrzFormat::Unknown:
+      break;
   }
   throw Error(ErrorArea::Mrz, kStep, "no MRZ format given");
 }

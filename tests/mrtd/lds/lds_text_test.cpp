@@ -25,11 +25,10 @@ std::optional<Bytes> readExample(const std::string& name) {
   return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-#define LOAD_EXAMPLE(var, name)                                                         \
-  auto var##_opt = readExample(name);                                                   \
-  if (!var##_opt) GTEST_SKIP() << "../shared not found: " << kExamples << name;         \
+#define LOAD_EXAMPLE(var, name)                                                 \
+  auto var##_opt = readExample(name);                                           \
+  if (!var##_opt) GTEST_SKIP() << "../shared not found: " << kExamples << name; \
   const Bytes& var = *var##_opt
-
 
 /// Runs `f` and returns the Error it throws (area and step checked by the caller).
 template <class F>
@@ -50,10 +49,9 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 TEST(DataGroupTable, TagsNumbersAndFiles) {
   // Part 10, 4.6: the data group tags.
-  const std::pair<std::uint32_t, int> table[] = {{0x61, 1},  {0x75, 2},  {0x63, 3},  {0x76, 4},
-                                                  {0x65, 5},  {0x66, 6},  {0x67, 7},  {0x68, 8},
-                                                  {0x69, 9},  {0x6A, 10}, {0x6B, 11}, {0x6C, 12},
-                                                  {0x6D, 13}, {0x6E, 14}, {0x6F, 15}, {0x70, 16}};
+  const std::pair<std::uint32_t, int> table[] = {
+      {0x61, 1}, {0x75, 2},  {0x63, 3},  {0x76, 4},  {0x65, 5},  {0x66, 6},  {0x67, 7},  {0x68, 8},
+      {0x69, 9}, {0x6A, 10}, {0x6B, 11}, {0x6C, 12}, {0x6D, 13}, {0x6E, 14}, {0x6F, 15}, {0x70, 16}};
   for (auto [tag, dg] : table) {
     EXPECT_EQ(dataGroupForTag(tag), std::optional<int>(dg));
     EXPECT_EQ(dataGroupTag(dg), tag);
@@ -133,8 +131,10 @@ TEST(Dg1, IcaoTd2Example) {
 }
 
 TEST(Dg1, RoundTripsEveryLayout) {
-  const std::string td3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
-  const std::string td1 = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+  const std::string td3 =
+      "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+  const std::string td1 =
+      "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
   for (const std::string& text : {td3, td1}) {
     Bytes dg1 = encodeDg1(text);
     Mrz back = parseDg1(dg1);
@@ -158,7 +158,8 @@ TEST(Dg1, NegativeCases) {
       {fromHex("6103"), "DG1: malformed TLV: tag 61 claims 3 bytes, only 0 remain"},
       {fromHex("6B03020100"), "DG1: expected tag 61, found 6B"},
       {fromHex("6103020100"), "DG1: no MRZ data object (5F1F)"},
-      {fromHex("61055F1F024142"), "DG1: MRZ of 2 characters; expected 90 (TD1), 72 (TD2, MRV-B) or 88 (TD3, MRV-A)"},
+      {fromHex("61055F1F024142"),
+       "DG1: MRZ of 2 characters; expected 90 (TD1), 72 (TD2, MRV-B) or 88 (TD3, MRV-A)"},
       {fromHex("61045F1F0541"), "DG1: malformed TLV: tag 5F1F claims 5 bytes, only 1 remain"},
   };
   for (const Case& c : cases) {
@@ -210,8 +211,9 @@ TEST(Dg11, FullRoundTrip) {
   const Bytes enc = encodeDg11(d);
   Dg11 back = parseDg11(enc);
   EXPECT_TRUE(back.deviations.empty()) << back.deviations[0];
-  EXPECT_EQ(back.tagList, (std::vector<std::uint32_t>{0x5F0E, 0xA0, 0x5F10, 0x5F2B, 0x5F11, 0x5F42, 0x5F12, 0x5F13,
-                                                       0x5F14, 0x5F15, 0x5F16, 0x5F17, 0x5F18, 0x5F7F}));
+  EXPECT_EQ(back.tagList,
+            (std::vector<std::uint32_t>{0x5F0E, 0xA0, 0x5F10, 0x5F2B, 0x5F11, 0x5F42, 0x5F12, 0x5F13, 0x5F14,
+                                        0x5F15, 0x5F16, 0x5F17, 0x5F18, 0x5F7F}));
   EXPECT_EQ(back.fullName, d.fullName);
   EXPECT_EQ(back.otherNames, d.otherNames);
   EXPECT_EQ(back.personalNumber, d.personalNumber);
@@ -237,7 +239,10 @@ TEST(Dg11, ToleratedDeviationsAreNamed) {
     const char* deviation;
   };
   const Case cases[] = {
-      {"6B0A5F0E0141" "5F0E0142" "5C00", "5F0E appears more than once; the first is kept"},
+      {"6B0A5F0E0141"
+       "5F0E0142"
+       "5C00",
+       "5F0E appears more than once; the first is kept"},
       {"6B045F0E0141", "no tag list (5C)"},
       {"6B085C025F105F0E0141", "tag list names 5F10, which is absent"},
       {"6B085C025F0E5F100131", "5F10 is present but not in the tag list"},
@@ -248,7 +253,8 @@ TEST(Dg11, ToleratedDeviationsAreNamed) {
   };
   for (const Case& c : cases) {
     Dg11 d = parseDg11(fromHex(c.hex));
-    EXPECT_TRUE(contains(d.deviations, c.deviation)) << c.hex << ": " << (d.deviations.empty() ? "none" : d.deviations[0]);
+    EXPECT_TRUE(contains(d.deviations, c.deviation))
+        << c.hex << ": " << (d.deviations.empty() ? "none" : d.deviations[0]);
   }
   Dg11 first = parseDg11(fromHex("6B0A5F0E01415F0E01425C00"));
   EXPECT_EQ(first.fullName, "A");
@@ -319,7 +325,9 @@ TEST(Dg12, FullRoundTripAndDeviations) {
   EXPECT_EQ(encodeDg12(back), enc);
 
   // 5F26 and 5F55 in BCD (4 and 7 bytes), as some documents store them.
-  Dg12 bcd = parseDg12(fromHex("6C175C045F265F555F260420120415" "5F550720120415103000"));
+  Dg12 bcd =
+      parseDg12(fromHex("6C175C045F265F555F260420120415"
+                        "5F550720120415103000"));
   EXPECT_EQ(bcd.dateOfIssue, "20120415");
   EXPECT_EQ(bcd.personalisationTime, "20120415103000");
   EXPECT_TRUE(contains(bcd.deviations, "5F55: date in BCD, read as 20120415103000"));

@@ -1,10 +1,11 @@
+#include "portti/mrtd/mrz.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "portti/mrtd/error.hpp"
-#include "portti/mrtd/mrz.hpp"
 
 using namespace portti::mrtd;
 
@@ -158,8 +159,8 @@ TEST(Mrz, Td1LongDocumentNumber) {
 }
 
 TEST(Mrz, AcceptsSeparatorsAndWhitespace) {
-  for (const std::string& text :
-       {"  " + kTd3L1 + "\r\n" + kTd3L2 + "\r\n\n", "\n\t" + kTd3L1 + " \n " + kTd3L2 + "\t", kTd3L1 + kTd3L2}) {
+  for (const std::string& text : {"  " + kTd3L1 + "\r\n" + kTd3L2 + "\r\n\n",
+                                  "\n\t" + kTd3L1 + " \n " + kTd3L2 + "\t", kTd3L1 + kTd3L2}) {
     Mrz m = parseMrz(text);
     EXPECT_TRUE(m.valid()) << errorsOf(m);
     EXPECT_EQ(m.format, MrzFormat::TD3);
@@ -189,7 +190,8 @@ TEST(Mrz, EachCheckDigitBrokenAlone) {
       {td3, 1, 27, '8', "date_of_expiry check digit: expected 9, found 8", &MrzFieldValidity::dateOfExpiry},
       {td3, 1, 42, '2', "optional_data check digit: expected 1, found 2", &MrzFieldValidity::optionalData},
       {td3, 1, 43, '1', "composite check digit: expected 0, found 1", nullptr},
-      {td1, 0, 14, '8', "document_number check digit: expected 7, found 8", &MrzFieldValidity::documentNumber},
+      {td1, 0, 14, '8', "document_number check digit: expected 7, found 8",
+       &MrzFieldValidity::documentNumber},
       {td1, 1, 6, '1', "date_of_birth check digit: expected 2, found 1", &MrzFieldValidity::dateOfBirth},
       {td1, 1, 14, '0', "date_of_expiry check digit: expected 9, found 0", &MrzFieldValidity::dateOfExpiry},
       {td1, 1, 29, '7', "composite check digit: expected 6, found 7", nullptr},
@@ -197,7 +199,8 @@ TEST(Mrz, EachCheckDigitBrokenAlone) {
       {td2, 1, 19, '<', "date_of_birth check digit: expected 2, found <", &MrzFieldValidity::dateOfBirth},
       {td2, 1, 27, '2', "date_of_expiry check digit: expected 9, found 2", &MrzFieldValidity::dateOfExpiry},
       {td2, 1, 35, '5', "composite check digit: expected 6, found 5", nullptr},
-      {mrva, 1, 9, '3', "document_number check digit: expected 4, found 3", &MrzFieldValidity::documentNumber},
+      {mrva, 1, 9, '3', "document_number check digit: expected 4, found 3",
+       &MrzFieldValidity::documentNumber},
       {mrva, 1, 19, '9', "date_of_birth check digit: expected 8, found 9", &MrzFieldValidity::dateOfBirth},
       {mrvb, 1, 27, '0', "date_of_expiry check digit: expected 9, found 0", &MrzFieldValidity::dateOfExpiry},
   };
@@ -275,8 +278,8 @@ TEST(Mrz, BadCharactersNameTheField) {
     lines[0].replace(2, 3, "<<<");
     lines[1].replace(10, 3, "<<<");
     lines[1].replace(0, 10, "<<<<<<<<<0");
-    lines[1][43] = static_cast<char>('0' + mrzCheckDigit(lines[1].substr(0, 10) + lines[1].substr(13, 7) +
-                                                         lines[1].substr(21, 22)));
+    lines[1][43] = static_cast<char>(
+        '0' + mrzCheckDigit(lines[1].substr(0, 10) + lines[1].substr(13, 7) + lines[1].substr(21, 22)));
     Mrz m = parseMrzLines(lines);
     EXPECT_EQ(m.errors, (std::vector<std::string>{"issuing_state: empty", "document_number: empty",
                                                   "nationality: empty"}));
@@ -337,7 +340,8 @@ TEST(Mrz, PersonalNumberCheckDigitMayBeFillerWhenEmpty) {
     EXPECT_TRUE(m.valid()) << errorsOf(m);
   }
   std::string line = l2 + "5";
-  line += static_cast<char>('0' + mrzCheckDigit(line.substr(0, 10) + line.substr(13, 7) + line.substr(21, 22)));
+  line +=
+      static_cast<char>('0' + mrzCheckDigit(line.substr(0, 10) + line.substr(13, 7) + line.substr(21, 22)));
   Mrz m = parseMrz(join({kTd3L1, line}));
   EXPECT_TRUE(hasError(m, "optional_data check digit: expected 0, found 5")) << errorsOf(m);
 }
@@ -351,7 +355,8 @@ TEST(Mrz, ParseValidMrzThrowsWithEveryError) {
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(e.area(), ErrorArea::Mrz);
-    EXPECT_NE(std::string(e.what()).find("date_of_expiry check digit: expected 9, found 8"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("date_of_expiry check digit: expected 9, found 8"),
+              std::string::npos);
     EXPECT_NE(std::string(e.what()).find("composite check digit"), std::string::npos);
   }
 }

@@ -94,13 +94,13 @@ Mrz parseValidMrz(std::string_view text);
 /// The fields of an MRZ to print, for test documents and the virtual passport maker.
 struct MrzFields {
   MrzFormat format = MrzFormat::TD3;
-  std::string documentCode;    ///< 1-2 characters: "P", "I", "ID", "V"
-  std::string issuingState;    ///< 1-3 characters
-  std::string documentNumber;  ///< up to 9 characters; TD1/TD2 allow more (overflow, Part 5 4.2.4)
-  std::string dateOfBirth;     ///< YYMMDD ('<' where unknown)
-  char sex = '<';              ///< 'M', 'F', 'X' or '<'
-  std::string dateOfExpiry;    ///< YYMMDD
-  std::string nationality;     ///< 1-3 characters
+  std::string documentCode;         ///< 1-2 characters: "P", "I", "ID", "V"
+  std::string issuingState;         ///< 1-3 characters
+  std::string documentNumber;       ///< up to 9 characters; TD1/TD2 allow more (overflow, Part 5 4.2.4)
+  std::string dateOfBirth;          ///< YYMMDD ('<' where unknown)
+  char sex = '<';                   ///< 'M', 'F', 'X' or '<'
+  std::string dateOfExpiry;         ///< YYMMDD
+  std::string nationality;          ///< 1-3 characters
   std::string primaryIdentifier;    ///< spaces become fillers
   std::string secondaryIdentifier;  ///< spaces become fillers
   std::string optionalData;         ///< TD3: the personal number

@@ -11,9 +11,9 @@
 namespace portti::mrtd {
 
 struct EfCom {
-  std::string ldsVersion;       ///< 5F01, "aabb" = LDS aa.bb, e.g. "0107"; empty if absent
-  std::string unicodeVersion;   ///< 5F36, "aabbcc", e.g. "040000"; empty if absent
-  std::vector<int> dataGroups;  ///< data group numbers from the tag list 5C, in its order
+  std::string ldsVersion;                ///< 5F01, "aabb" = LDS aa.bb, e.g. "0107"; empty if absent
+  std::string unicodeVersion;            ///< 5F36, "aabbcc", e.g. "040000"; empty if absent
+  std::vector<int> dataGroups;           ///< data group numbers from the tag list 5C, in its order
   std::vector<std::uint32_t> otherTags;  ///< tags in the list that name no data group
 };
 
