@@ -54,7 +54,7 @@ void addTolerance(PassiveAuthResult& r, const std::string& t) {
 // Revocation (Doc 9303-12 7.1.4): a CRL counts only when its issuer is the DSC's CSCA and its
 // signature verifies with that CSCA's key.
 void checkRevocation(PassiveAuthResult& r, const CertEntry& dsc, const CertEntry& csca,
-                     const detail::TrustStoreImpl& store) {
+                     const detail::TrustStoreImpl& store, std::time_t at) {
   bool checked = false;
   for (const CrlEntry& c : store.crls) {
     if (!sameName(X509_CRL_get_issuer(c.crl.get()), X509_get_subject_name(csca.x.get()))) continue;
@@ -72,6 +72,10 @@ void checkRevocation(PassiveAuthResult& r, const CertEntry& dsc, const CertEntry
       continue;
     }
     checked = true;
+    std::time_t t = at;
+    const ASN1_TIME* next = X509_CRL_get0_nextUpdate(c.crl.get());
+    if (next && X509_cmp_time(next, &t) < 0)
+      r.notes.push_back("CRL " + c.source + " is past its nextUpdate; used as the latest known");
     X509_REVOKED* rev = nullptr;
     if (X509_CRL_get0_by_serial(c.crl.get(), &rev, X509_get0_serialNumber(dsc.x.get())) == 1) {
       r.revocation = CheckStatus::Failed;
@@ -171,7 +175,10 @@ PassiveAuthResult verifyPassive(ByteView sodBytes, const std::map<int, Bytes>& d
 
   // 5. The chain: DSC issued by a trusted CSCA (explicit, or from a master list whose signer chains
   //    to an explicit anchor), both valid at the verification time, with the right usage.
-  std::vector<CertPtr> anchors = store.anchors(at);
+  std::vector<MasterListReport> lists;
+  std::vector<CertPtr> anchors = store.anchors(at, &lists);
+  for (const auto& l : lists)
+    if (!l.trusted) r.notes.push_back("master list " + l.source + " not trusted: " + l.reason);
   IssuerSearch issuer = findIssuer(*dsc, anchors);
   bool noAnchor = false;
   if (!issuer.issuer) {
@@ -209,7 +216,7 @@ PassiveAuthResult verifyPassive(ByteView sodBytes, const std::map<int, Bytes>& d
       r.chain = CheckStatus::Failed;
       for (auto& p : problems) r.reasons.push_back("chain: " + p);
     }
-    checkRevocation(r, *dsc, csca, store);
+    checkRevocation(r, *dsc, csca, store, at);
   }
 
   // 6. The verdict (CLARIFICATIONS 3).

@@ -61,6 +61,8 @@ const Sample kSamples[] = {
      "470beea11e946390967f3521407a29e258179661d6857e8a7d87a5afe9f23cb4"},
 };
 
+void PrintTo(const Sample& s, std::ostream* os) { *os << s.country; }
+
 PaOptions at20261101() {
   PaOptions o;
   o.at = parseDate("2026-11-01");  // CLARIFICATIONS 7: the samples' DSCs start expiring in 2027

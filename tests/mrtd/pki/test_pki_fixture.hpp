@@ -24,9 +24,18 @@ inline std::string tempDir(const std::string& name) {
   return p.string();
 }
 
+/// Removes its folder when the test binary ends.
+struct TestPkiHolder {
+  TestPki pki = makeTestPki(tempDir("made"));
+  ~TestPkiHolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(pki.dir, ec);
+  }
+};
+
 inline const TestPki& testPki() {
-  static TestPki pki = makeTestPki(tempDir("made"));
-  return pki;
+  static TestPkiHolder holder;
+  return holder.pki;
 }
 
 /// DG1 and DG2 stand-ins: the bytes are hashed as they are, whatever they hold.
