@@ -52,9 +52,10 @@ void addTolerance(PassiveAuthResult& r, const std::string& t) {
 }
 
 // Revocation (Doc 9303-12 7.1.4): a CRL counts only when its issuer is the DSC's CSCA and its
-// signature verifies with that CSCA's key.
+// signature verifies with the key of that CSCA or of a trusted certificate of the same authority
+// (same name: after a key rollover the CRL may be signed with the other key).
 void checkRevocation(PassiveAuthResult& r, const CertEntry& dsc, const CertEntry& csca,
-                     const detail::TrustStoreImpl& store, std::time_t at) {
+                     const std::vector<CertPtr>& anchors, const detail::TrustStoreImpl& store, std::time_t at) {
   bool checked = false;
   for (const CrlEntry& c : store.crls) {
     if (!sameName(X509_CRL_get_issuer(c.crl.get()), X509_get_subject_name(csca.x.get()))) continue;
@@ -67,7 +68,14 @@ void checkRevocation(PassiveAuthResult& r, const CertEntry& dsc, const CertEntry
       r.notes.push_back("CRL " + c.source + " ignored: " + e.detail());
       continue;
     }
-    if (!csca.publicKey() || !verifySignature(csca.publicKey(), scheme, parts.toBeSigned, parts.signature)) {
+    bool verified = csca.publicKey() && verifySignature(csca.publicKey(), scheme, parts.toBeSigned, parts.signature);
+    for (const CertPtr& a : anchors) {
+      if (verified) break;
+      if (a.get() != &csca && sameName(X509_get_subject_name(a->x.get()), X509_get_subject_name(csca.x.get())) &&
+          a->publicKey())
+        verified = verifySignature(a->publicKey(), scheme, parts.toBeSigned, parts.signature);
+    }
+    if (!verified) {
       r.notes.push_back("CRL " + c.source + " ignored: its signature does not verify with the CSCA key");
       continue;
     }
@@ -216,7 +224,7 @@ PassiveAuthResult verifyPassive(ByteView sodBytes, const std::map<int, Bytes>& d
       r.chain = CheckStatus::Failed;
       for (auto& p : problems) r.reasons.push_back("chain: " + p);
     }
-    checkRevocation(r, *dsc, csca, store, at);
+    checkRevocation(r, *dsc, csca, anchors, store, at);
   }
 
   // 6. The verdict (CLARIFICATIONS 3).
