@@ -3,11 +3,10 @@
 #include <Poco/JSON/Stringifier.h>
 
 #include <ctime>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 
 #include "args.hpp"
+#include "cli_common.hpp"
 #include "commands.hpp"
 #include "pa_json.hpp"
 #include "portti/mrtd/error.hpp"
@@ -16,12 +15,6 @@
 namespace portti::cli {
 
 namespace {
-mrtd::Bytes readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw mrtd::Error(mrtd::ErrorArea::File, "READ", "cannot read " + path);
-  return mrtd::Bytes(std::istreambuf_iterator<char>(in), {});
-}
-
 // --dg 1=DG1.bin (also DG1=..., dg2=...)
 std::pair<int, std::string> dgArgument(const std::string& arg) {
   auto eq = arg.find('=');
@@ -48,18 +41,8 @@ int runPa(const Words& words) {
     if (dgs.count(n)) throw UsageError("DG" + std::to_string(n) + " given twice");
     dgs[n] = readFile(path);
   }
-  mrtd::pki::TrustStore trust;
-  for (const auto& t : args.all("trust")) trust.addPath(t);
-  for (const auto& c : args.all("crl")) trust.addCrl(readFile(c), c);
-  mrtd::pki::PaOptions options;
-  if (auto at = args.get("at")) {
-    try {
-      options.at = mrtd::pki::parseDate(*at);
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(e.what());
-    }
-  }
-  mrtd::pki::PassiveAuthResult r = mrtd::pki::verifyPassive(sod, dgs, trust, options);
+  mrtd::pki::TrustStore trust = trustFromArgs(args);
+  mrtd::pki::PassiveAuthResult r = mrtd::pki::verifyPassive(sod, dgs, trust, paOptionsFromArgs(args));
   if (args.flag("json")) {
     Poco::JSON::Stringifier::stringify(paJson(r), std::cout, 2);
     std::cout << "\n";

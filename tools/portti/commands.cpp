@@ -6,12 +6,16 @@ namespace portti::cli {
 int runMrz(const Words& words);   // cmd_mrz.cpp
 int runPa(const Words& words);    // cmd_pa.cpp
 int runPki(const Words& words);   // cmd_pki.cpp
+int runChip(const Words& words);  // cmd_chip.cpp
+int runRead(const Words& words);  // cmd_read.cpp
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
       {"mrz", "mrz check MRZ", runMrz},
       {"pa", "pa --sod EF.SOD [--dg N=FILE ...] [--trust PATH ...] [--crl FILE ...] [--at YYYY-MM-DD] [--json]", runPa},
       {"pki", "pki make-test DIR", runPki},
+      {"chip", "chip make --mrz MRZ --photo FACE --pki DIR --out CHIP_DIR [--fault F]", runChip},
+      {"read", "read --reader sim:DIR --mrz MRZ --trust PATH... [--crl FILE] [--at YYYY-MM-DD] [--out DUMP_DIR] [--json]", runRead},
   };
   return all;
 }

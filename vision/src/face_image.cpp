@@ -5,6 +5,9 @@
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <cmath>
 
 namespace portti::vision {
 
@@ -47,6 +50,26 @@ cv::Mat decodeImage(std::span<const std::uint8_t> bytes) {
   }
   if (image.empty()) throw ImageError(std::string("cannot decode the ") + formatName(format) + " image");
   return image;
+}
+
+}  // namespace portti::vision
+
+namespace portti::vision {
+
+EncodedPortrait encodeChipPortrait(const cv::Mat& image, int width, std::size_t maxBytes) {
+  if (image.empty()) throw ImageError("no image to encode");
+  cv::Mat scaled;
+  const int height = static_cast<int>(std::lround(static_cast<double>(image.rows) * width / image.cols));
+  cv::resize(image, scaled, cv::Size(width, height), 0, 0, cv::INTER_AREA);
+  EncodedPortrait out;
+  out.width = scaled.cols;
+  out.height = scaled.rows;
+  for (int quality = 90; quality >= 20; quality -= 5) {
+    if (!cv::imencode(".jpg", scaled, out.bytes, {cv::IMWRITE_JPEG_QUALITY, quality}))
+      throw ImageError("cannot encode the portrait as JPEG");
+    if (out.bytes.size() <= maxBytes) break;
+  }
+  return out;
 }
 
 }  // namespace portti::vision

@@ -5,6 +5,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -24,5 +25,21 @@ const char* formatName(ImageFormat format);
 
 /// Decodes to an 8-bit BGR image; throws ImageError when the bytes are not a decodable image.
 cv::Mat decodeImage(std::span<const std::uint8_t> bytes);
+
+}  // namespace portti::vision
+
+namespace portti::vision {
+
+/// A portrait encoded as a chip stores it (ICAO Doc 9303-10 DG2: typically 15-20 KB).
+struct EncodedPortrait {
+  std::vector<std::uint8_t> bytes;
+  ImageFormat format = ImageFormat::Jpeg;
+  int width = 0;
+  int height = 0;
+};
+
+/// Scales `image` to `width` pixels wide (keeping its aspect ratio) and encodes it as JPEG, lowering
+/// the quality until it fits `maxBytes` (or the lowest quality is reached).
+EncodedPortrait encodeChipPortrait(const cv::Mat& image, int width = 480, std::size_t maxBytes = 20000);
 
 }  // namespace portti::vision

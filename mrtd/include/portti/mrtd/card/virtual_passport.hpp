@@ -1,0 +1,56 @@
+// The virtual passport maker: issues a complete eMRTD into a chip folder (chip_folder.hpp) from an
+// MRZ, a face image and a test PKI (pki/issuing.hpp), the way an issuer personalises a chip:
+// EF.COM, DG1, DG2, DG11, DG12, DG14 (Chip Authentication key), DG15 (Active Authentication key),
+// EF.SOD over all of them signed by a Document Signer, and chip.conf with the access key.
+// For tests, demos and benchmarks; faults make documents that a verifier must reject.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "portti/mrtd/bytes.hpp"
+#include "portti/mrtd/card/chip_folder.hpp"
+#include "portti/mrtd/lds/dg2.hpp"
+
+namespace portti::mrtd {
+
+/// Ways an issued document can be wrong, each caught by Passive Authentication with its own reason.
+enum class IssuanceFault {
+  None,
+  BadDgHash,     ///< DG2 changed after signing: its hash no longer matches the SOD
+  BadSignature,  ///< the SOD's signature is corrupted
+  UnknownCsca,   ///< signed under a CSCA the test PKI does not publish: no anchor
+  ExpiredDsc,    ///< signed by a Document Signer whose validity has ended
+  RevokedDsc,    ///< signed by a Document Signer listed in the test PKI's CRL
+};
+
+/// "bad-dg-hash", ... as on the command line; nullopt for an unknown name.
+std::optional<IssuanceFault> issuanceFaultFromName(const std::string& name);
+
+struct VirtualPassportSpec {
+  std::string mrz;        ///< MRZ text (must be valid: check digits are computed by the issuer)
+  Bytes faceImage;        ///< encoded portrait as stored in DG2 (JPEG or JPEG 2000)
+  ImageFormat faceFormat = ImageFormat::Jpeg;
+  std::uint32_t faceWidth = 0;
+  std::uint32_t faceHeight = 0;
+  std::filesystem::path pkiDir;   ///< written by pki::makeTestPki
+  IssuanceFault fault = IssuanceFault::None;
+  std::string chipAuthKey = "EC:prime256v1";    ///< DG14 key: "EC:<curve>"
+  std::string activeAuthKey = "EC:prime256v1";  ///< DG15 key: "EC:<curve>" or "RSA:<bits>"
+  bool extendedLength = true;                    ///< the chip accepts extended-length APDUs
+};
+
+/// Issues the document in memory: the chip's files and chip.conf (which names the private keys
+/// `chip_auth.key.pem` and `active_auth.key.pem`, returned in `privateKeys` as PEM).
+struct IssuedPassport {
+  ChipImage chip;
+  std::map<std::string, std::string> privateKeys;  ///< file name -> PEM
+};
+IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec);
+
+/// Issues the document and writes it as a chip folder (with the private key files) into `outDir`.
+void makeVirtualPassport(const VirtualPassportSpec& spec, const std::filesystem::path& outDir);
+
+}  // namespace portti::mrtd

@@ -1,0 +1,176 @@
+// portti read: reads a document over a reader (sim:DIR now; PC/SC and libnfc through hw/), with the
+// MRZ as access key, verifies it by Passive Authentication, and prints what it found.
+// Exit 0 when the read succeeded and Passive Authentication is valid, 1 when it is not valid,
+// 3 when the read failed (the message says why).
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <optional>
+
+#include "args.hpp"
+#include "cli_common.hpp"
+#include "commands.hpp"
+#include "pa_json.hpp"
+#include "portti/mrtd/card/chip_folder.hpp"
+#include "portti/mrtd/card/sim_channel.hpp"
+#include "portti/mrtd/error.hpp"
+#include "portti/mrtd/lds/dg1.hpp"
+#include "portti/mrtd/lds/dg2.hpp"
+#include "portti/mrtd/mrz.hpp"
+#include "portti/mrtd/protocol/document_reader.hpp"
+#include "portti/vision/face_image.hpp"
+
+namespace portti::cli {
+
+namespace {
+
+using Poco::JSON::Object;
+
+/// The portrait of DG2, decoded by vision: what the chip declares and what the pixels say.
+struct FaceImageReport {
+  std::string format = "none";
+  int width = 0;
+  int height = 0;
+  std::size_t bytes = 0;
+  std::string error;
+  mrtd::Bytes encoded;
+};
+
+FaceImageReport inspectFace(const mrtd::DocumentRead& read) {
+  FaceImageReport report;
+  const mrtd::DocumentFile* dg2 = read.find("DG2");
+  if (!dg2) {
+    report.error = "DG2 not read";
+    return report;
+  }
+  try {
+    mrtd::Dg2 parsed = mrtd::parseDg2(dg2->bytes);
+    const mrtd::FaceImage& face = parsed.faces.front();
+    report.format = mrtd::imageFormatName(face.format);
+    report.bytes = face.image.size();
+    report.encoded = face.image;
+    cv::Mat pixels = vision::decodeImage(face.image);
+    report.width = pixels.cols;
+    report.height = pixels.rows;
+  } catch (const std::exception& e) {
+    report.error = e.what();
+  }
+  return report;
+}
+
+Object::Ptr dg1Json(const mrtd::Mrz& mrz) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("format", mrtd::mrzFormatName(mrz.format));
+  o->set("document_code", mrz.documentCode);
+  o->set("issuing_state", mrz.issuingState);
+  o->set("document_number", mrz.documentNumber);
+  o->set("date_of_birth", mrz.dateOfBirth);
+  o->set("date_of_expiry", mrz.dateOfExpiry);
+  o->set("sex", std::string(1, mrz.sex));
+  o->set("nationality", mrz.nationality);
+  o->set("primary_identifier", mrz.primaryIdentifier);
+  o->set("secondary_identifier", mrz.secondaryIdentifier);
+  o->set("valid", mrz.valid());
+  Poco::JSON::Array::Ptr errors = new Poco::JSON::Array;
+  for (const auto& e : mrz.errors) errors->add(e);
+  o->set("errors", errors);
+  return o;
+}
+
+void dump(const mrtd::DocumentRead& read, const FaceImageReport& face, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  for (const auto& f : read.files) writeFile(dir + "/" + mrtd::chipFolderFileName(f.name), f.bytes);
+  if (!face.encoded.empty()) {
+    const char* ext = face.format == "jpeg" ? "jpg" : face.format.rfind("jpeg2000", 0) == 0 ? "jp2" : "bin";
+    writeFile(dir + "/face." + std::string(ext), face.encoded);
+  }
+}
+
+}  // namespace
+
+int runRead(const Words& words) {
+  Args args(words, {"json"});
+  const std::string readerName = args.require("reader");
+  const mrtd::Mrz accessMrz = mrtd::parseValidMrz(mrzArgument(args.require("mrz")));
+  // Trust is loaded before the chip is touched: a bad --trust fails fast, not after a read.
+  const mrtd::pki::TrustStore trust = trustFromArgs(args);
+  const mrtd::pki::PaOptions paOptions = paOptionsFromArgs(args);
+
+  std::unique_ptr<mrtd::ApduChannel> channel = mrtd::SimChannel::open(readerName);
+  const mrtd::DocumentRead read = mrtd::readDocument(*channel, mrtd::bacKeySeed(mrtd::mrzInformation(accessMrz)));
+
+  std::map<int, mrtd::Bytes> dataGroups;
+  for (const auto& f : read.files)
+    if (f.name.rfind("DG", 0) == 0) dataGroups[std::stoi(f.name.substr(2))] = f.bytes;
+  const mrtd::DocumentFile* sod = read.find("EF.SOD");
+  if (!sod) throw mrtd::Error(mrtd::ErrorArea::File, "read", "the chip has no EF.SOD");
+  const mrtd::pki::PassiveAuthResult pa = mrtd::pki::verifyPassive(sod->bytes, dataGroups, trust, paOptions);
+
+  std::optional<mrtd::Mrz> dg1;
+  if (dataGroups.count(1)) dg1 = mrtd::parseDg1(dataGroups[1]);
+  const FaceImageReport face = inspectFace(read);
+  if (auto out = args.get("out")) dump(read, face, *out);
+
+  if (args.flag("json")) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("reader", channel->name());
+    o->set("access", read.accessMethod);
+    Object::Ptr files = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (const auto& f : read.files) {
+      Object::Ptr fo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      fo->set("bytes", f.bytes.size());
+      fo->set("apdus", f.stats.apdus);
+      fo->set("ms", f.stats.milliseconds);
+      files->set(f.name, fo);
+    }
+    o->set("files", files);
+    Poco::JSON::Array::Ptr notRead = new Poco::JSON::Array;
+    for (const auto& s : read.notRead) {
+      Object::Ptr so = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      so->set("file", s.name);
+      so->set("reason", s.reason);
+      notRead->add(so);
+    }
+    o->set("not_read", notRead);
+    if (dg1) o->set("dg1", dg1Json(*dg1));
+    Object::Ptr fo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    fo->set("format", face.format);
+    fo->set("width", face.width);
+    fo->set("height", face.height);
+    fo->set("bytes", face.bytes);
+    if (!face.error.empty()) fo->set("error", face.error);
+    o->set("face_image", fo);
+    o->set("passive_auth", paJson(pa));
+    o->set("apdus", read.totals.apdus);
+    o->set("bytes", read.totals.bytesSent + read.totals.bytesReceived);
+    o->set("ms", read.totals.milliseconds);
+    Poco::JSON::Stringifier::stringify(o, std::cout, 2);
+    std::cout << "\n";
+  } else {
+    using mrtd::pki::toString;
+    std::cout << "reader:   " << channel->name() << "\naccess:   " << read.accessMethod << "\n";
+    if (dg1) {
+      std::cout << "document: " << dg1->documentCode << " " << dg1->issuingState << ", "
+                << dg1->primaryIdentifier << ", " << dg1->secondaryIdentifier << ", expires "
+                << dg1->dateOfExpiry << "\n";
+    }
+    std::cout << "face:     " << face.format << " " << face.width << "x" << face.height << " (" << face.bytes
+              << " bytes)" << (face.error.empty() ? "" : "  error: " + face.error) << "\n";
+    std::cout << "files:   ";
+    for (const auto& f : read.files) std::cout << " " << f.name << " " << f.bytes.size() << "B/" << f.stats.apdus;
+    std::cout << "\n          " << read.totals.apdus << " APDUs, " << read.totals.bytesSent + read.totals.bytesReceived
+              << " bytes, " << std::fixed << std::setprecision(1) << read.totals.milliseconds << " ms\n";
+    std::cout << "passive authentication: " << toString(pa.status) << " (signature " << toString(pa.signature)
+              << ", hashes " << toString(pa.hashes) << ", chain " << toString(pa.chain) << ", revocation "
+              << toString(pa.revocation) << ")\n";
+    for (const auto& r : pa.reasons) std::cout << "  reason: " << r << "\n";
+    for (const auto& t : pa.tolerances) std::cout << "  tolerance: " << t << "\n";
+  }
+  return pa.status == mrtd::pki::PaStatus::Valid ? 0 : 1;
+}
+
+}  // namespace portti::cli
