@@ -156,7 +156,7 @@ SignerCredentials loadSigner(const std::string& certificatePath, const std::stri
 }
 
 SignerCredentials issueCertificate(const CertificateRequest& req, const SignerCredentials* issuer) {
-  PkeyPtr key = generateKey(req.key, req.explicitEcParameters);
+  PkeyPtr key = req.existingKey ? privateKey(*req.existingKey) : generateKey(req.key, req.explicitEcParameters);
   X509Ptr cert(X509_new());
   X509Ptr issuerCert;
   PkeyPtr issuerKey;

@@ -187,7 +187,7 @@ PassiveAuthResult verifyPassive(ByteView sodBytes, const std::map<int, Bytes>& d
   std::vector<CertPtr> anchors = store.anchors(at, &lists);
   for (const auto& l : lists)
     if (!l.trusted) r.notes.push_back("master list " + l.source + " not trusted: " + l.reason);
-  IssuerSearch issuer = findIssuer(*dsc, anchors);
+  IssuerSearch issuer = findIssuer(*dsc, anchors, at);
   bool noAnchor = false;
   if (!issuer.issuer) {
     if (!issuer.candidatesFound) {

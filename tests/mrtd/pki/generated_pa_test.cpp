@@ -297,3 +297,39 @@ TEST(GeneratedPa, PrivateKeysArePkcs8) {
   }
   EXPECT_THROW(loadSigner(p.dsc, p.csca), Error);  // a certificate is not a key
 }
+
+TEST(GeneratedPa, PrefersTheCertificateOfTheIssuerKeyThatIsValidNow) {
+  // One CSCA key, two certificates: an expired one (listed first) and a re-issued valid one.
+  auto now = std::time(nullptr);
+  const long year = 365L * 86400;
+  CertificateRequest old;
+  old.commonName = "Rollover CSCA";
+  old.ca = true;
+  old.notBefore = now - 5 * year;
+  old.notAfter = now - year;
+  SignerCredentials expiredCsca = issueCertificate(old, nullptr);
+  CertificateRequest renewed = old;
+  renewed.serial = 7;
+  renewed.notBefore = now - 2 * year;
+  renewed.notAfter = now + 5 * year;
+  renewed.existingKey = expiredCsca.privateKey;
+  SignerCredentials validCsca = issueCertificate(renewed, nullptr);
+  CertificateRequest ds;
+  ds.commonName = "Rollover DS";
+  ds.serial = 8;
+  ds.notBefore = now - 60;
+  ds.notAfter = now + year;
+  SignerCredentials dsc = issueCertificate(ds, &validCsca);
+  TrustStore t;
+  t.addCertificate(expiredCsca.certificate, "expired");
+  t.addCertificate(validCsca.certificate, "renewed");
+  PassiveAuthResult r = verifyPassive(buildSod("SHA-256", sampleDgs(), dsc), sampleDgs(), t);
+  EXPECT_EQ(r.status, PaStatus::Valid) << joined(r.reasons);
+  EXPECT_EQ(r.cscaSource, "renewed");
+
+  TrustStore onlyExpired;
+  onlyExpired.addCertificate(expiredCsca.certificate, "expired");
+  PassiveAuthResult e = verifyPassive(buildSod("SHA-256", sampleDgs(), dsc), sampleDgs(), onlyExpired);
+  EXPECT_EQ(e.status, PaStatus::Invalid);
+  EXPECT_TRUE(anyContains(e.reasons, "CSCA")) << joined(e.reasons);
+}
