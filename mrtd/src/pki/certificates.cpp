@@ -5,6 +5,8 @@
 // rewriting certificates for the library's chain builder.
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+
 #include "trust_internal.hpp"
 
 namespace portti::mrtd::pki {
@@ -62,8 +64,13 @@ Bytes keyId(const ASN1_OCTET_STRING* s) {
 }
 }  // namespace
 
-IssuerSearch findIssuer(const CertEntry& cert, const std::vector<CertPtr>& candidates) {
+IssuerSearch findIssuer(const CertEntry& cert, const std::vector<CertPtr>& all,
+                        std::optional<std::time_t> preferValidAt) {
   IssuerSearch out;
+  std::vector<CertPtr> candidates = all;
+  if (preferValidAt)
+    std::stable_partition(candidates.begin(), candidates.end(),
+                          [&](const CertPtr& c) { return validityProblem(c->x.get(), *preferValidAt).empty(); });
   const X509_NAME* issuerName = X509_get_issuer_name(cert.x.get());
   Bytes aki = keyId(X509_get0_authority_key_id(cert.x.get()));
   SignedX509Parts parts;

@@ -38,9 +38,11 @@ PkeyPtr privateKey(const SecretBytes& pkcs8) {
 }
 
 SecretBytes pkcs8Der(EVP_PKEY* key) {
+  PKCS8_PRIV_KEY_INFO* p8 = EVP_PKEY2PKCS8(key);
   unsigned char* buf = nullptr;
-  int len = i2d_PrivateKey(key, &buf);  // PKCS#8 PrivateKeyInfo for provider keys
-  if (len <= 0) throwCrypto(kStep, "cannot encode private key");
+  int len = p8 ? i2d_PKCS8_PRIV_KEY_INFO(p8, &buf) : 0;
+  PKCS8_PRIV_KEY_INFO_free(p8);
+  if (len <= 0) throwCrypto(kStep, "cannot encode private key as PKCS#8");
   SecretBytes out(ByteView(buf, static_cast<std::size_t>(len)));
   OPENSSL_clear_free(buf, static_cast<std::size_t>(len));
   return out;
@@ -154,7 +156,7 @@ SignerCredentials loadSigner(const std::string& certificatePath, const std::stri
 }
 
 SignerCredentials issueCertificate(const CertificateRequest& req, const SignerCredentials* issuer) {
-  PkeyPtr key = generateKey(req.key, req.explicitEcParameters);
+  PkeyPtr key = req.existingKey ? privateKey(*req.existingKey) : generateKey(req.key, req.explicitEcParameters);
   X509Ptr cert(X509_new());
   X509Ptr issuerCert;
   PkeyPtr issuerKey;

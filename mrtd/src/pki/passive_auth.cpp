@@ -99,9 +99,9 @@ void checkRevocation(PassiveAuthResult& r, const CertEntry& dsc, const CertEntry
 }
 }  // namespace
 
-PassiveAuthResult verifyPassive(ByteView sodBytes, const std::map<int, Bytes>& dataGroups, const TrustStore& trust,
-                                const PaOptions& options) {
-  PassiveAuthResult r;
+namespace {
+void verifyInto(PassiveAuthResult& r, ByteView sodBytes, const std::map<int, Bytes>& dataGroups,
+                const TrustStore& trust, const PaOptions& options) {
   const std::time_t at = options.at ? *options.at : std::time(nullptr);
   const detail::TrustStoreImpl& store = trust.impl();
 
@@ -112,7 +112,7 @@ PassiveAuthResult verifyPassive(ByteView sodBytes, const std::map<int, Bytes>& d
   } catch (const Error& e) {
     r.signature = CheckStatus::Failed;
     r.reasons.push_back("EF.SOD: " + e.detail());
-    return r;
+    return;
   }
   r.digestAlgorithm = so.hashAlgorithm;
   r.dgHashes = so.dataGroupHashes;
@@ -132,7 +132,9 @@ PassiveAuthResult verifyPassive(ByteView sodBytes, const std::map<int, Bytes>& d
     r.notes.push_back("EF.SOD has " + std::to_string(so.signedData.signerInfos.size()) + " SignerInfos; the first is used");
   const SignerInfo& si = so.signedData.signerInfos.front();
   try {
-    r.signatureAlgorithm = signatureScheme(si.signatureAlgorithm, so.hashAlgorithm).name;
+    Tlv digestOidTlv = decodeFirst(decodeOne(si.digestAlgorithm).value);
+    r.signatureAlgorithm =
+        signatureScheme(si.signatureAlgorithm, digestNameOfOid(oidToText(digestOidTlv.value)).value_or("")).name;
   } catch (const Error&) {
   }
   std::vector<std::string> tolerances;
@@ -140,7 +142,7 @@ PassiveAuthResult verifyPassive(ByteView sodBytes, const std::map<int, Bytes>& d
   if (!dsc) {
     r.signature = CheckStatus::Failed;
     r.reasons.push_back("signer certificate not found (SignerInfo names a certificate that is not in EF.SOD)");
-    return r;
+    return;
   }
   r.signerSubject = dsc->subject();
   r.signerIssuer = nameText(X509_get_issuer_name(dsc->x.get()));
@@ -149,13 +151,13 @@ PassiveAuthResult verifyPassive(ByteView sodBytes, const std::map<int, Bytes>& d
   if (!dsc->publicKey()) {
     r.signature = CheckStatus::Failed;
     r.reasons.push_back("document signer key refused: " + dsc->keyError());
-    return r;
+    return;
   }
   addTolerance(r, dsc->keyTolerance());
   if (std::string why = verifySignerInfo(so.signedData, si, dsc->publicKey(), tolerances); !why.empty()) {
     r.signature = CheckStatus::Failed;
     r.reasons.push_back("SOD signature: " + why);
-    return r;
+    return;
   }
   r.signature = CheckStatus::Passed;
   for (const auto& t : tolerances) addTolerance(r, t);
@@ -187,7 +189,7 @@ PassiveAuthResult verifyPassive(ByteView sodBytes, const std::map<int, Bytes>& d
   std::vector<CertPtr> anchors = store.anchors(at, &lists);
   for (const auto& l : lists)
     if (!l.trusted) r.notes.push_back("master list " + l.source + " not trusted: " + l.reason);
-  IssuerSearch issuer = findIssuer(*dsc, anchors);
+  IssuerSearch issuer = findIssuer(*dsc, anchors, at);
   bool noAnchor = false;
   if (!issuer.issuer) {
     if (!issuer.candidatesFound) {
@@ -232,6 +234,19 @@ PassiveAuthResult verifyPassive(ByteView sodBytes, const std::map<int, Bytes>& d
   if (failed) r.status = PaStatus::Invalid;
   else if (noAnchor) r.status = PaStatus::Indeterminate;
   else r.status = PaStatus::Valid;
+}
+}  // namespace
+
+PassiveAuthResult verifyPassive(ByteView sodBytes, const std::map<int, Bytes>& dataGroups, const TrustStore& trust,
+                                const PaOptions& options) {
+  PassiveAuthResult r;
+  try {
+    verifyInto(r, sodBytes, dataGroups, trust, options);
+  } catch (const std::exception& e) {
+    // Fail closed: whatever was proved so far stays, the verdict is invalid.
+    r.status = PaStatus::Invalid;
+    r.reasons.push_back(std::string("verification aborted: ") + e.what());
+  }
   return r;
 }
 

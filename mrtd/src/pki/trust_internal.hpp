@@ -4,6 +4,7 @@
 #include <ctime>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,11 @@ struct IssuerSearch {
   std::vector<std::string> tolerances;
 };
 /// Finds the issuer by name (RDN sets compared canonically) and by AKI = SKI, and proves it by
-/// verifying the certificate's signature with the candidate's normalised key.
-IssuerSearch findIssuer(const CertEntry& cert, const std::vector<CertPtr>& candidates);
+/// verifying the certificate's signature with the candidate's normalised key. Candidates valid at
+/// `preferValidAt` are tried first: one authority often has several certificates for the same key
+/// (self-signed and link certificates with different validity).
+IssuerSearch findIssuer(const CertEntry& cert, const std::vector<CertPtr>& candidates,
+                        std::optional<std::time_t> preferValidAt = std::nullopt);
 
 /// Checks one SignerInfo of a SignedData: contentType attribute = eContentType, messageDigest =
 /// hash(eContent) with its digestAlgorithm, and the signature over the signed attributes under the

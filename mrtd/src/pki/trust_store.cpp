@@ -231,7 +231,7 @@ std::vector<CertPtr> TrustStoreImpl::anchors(std::time_t at, std::vector<MasterL
         rep.trusted = true;
         rep.reason = "signed by the explicit anchor " + signer->subject();
       } else {
-        IssuerSearch s = findIssuer(*signer, explicitAnchors);
+        IssuerSearch s = findIssuer(*signer, explicitAnchors, at);
         if (!s.issuer) {
           rep.reason = "master-list signer " + signer->subject() + " does not chain to a given trust anchor (" +
                        s.reason + ")";

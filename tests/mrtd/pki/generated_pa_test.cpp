@@ -8,6 +8,7 @@
 #include "portti/mrtd/error.hpp"
 #include "portti/mrtd/pki/passive_auth.hpp"
 #include "portti/mrtd/pki/security_object.hpp"
+#include "portti/mrtd/tlv.hpp"
 #include "test_pki_fixture.hpp"
 
 using namespace portti::mrtd;
@@ -275,4 +276,60 @@ TEST(GeneratedPa, ExplicitEcParametersOfANamedCurveAreAToleranceOthersAreRefused
   EXPECT_EQ(bad.status, PaStatus::Invalid);
   EXPECT_EQ(bad.signature, CheckStatus::Failed);
   EXPECT_TRUE(anyContains(bad.reasons, "no known named curve")) << joined(bad.reasons);
+}
+
+TEST(GeneratedPa, PrivateKeysArePkcs8) {
+  const TestPki& p = testPki();
+  std::string pem;
+  {
+    Bytes b = readAll(p.dscKey);
+    pem.assign(b.begin(), b.end());
+  }
+  EXPECT_EQ(pem.rfind("-----BEGIN PRIVATE KEY-----", 0), 0u);
+  for (const auto& s : {loadSigner(p.dsc, p.dscKey), loadSigner(p.rsaDsc, p.rsaDscKey)}) {
+    // PrivateKeyInfo ::= SEQUENCE { version INTEGER 0, privateKeyAlgorithm AlgorithmIdentifier, ... }
+    Tlv info = decodeOne(s.privateKey.view());
+    auto parts = decodeAll(info.value);
+    ASSERT_GE(parts.size(), 3u);
+    EXPECT_EQ(toHex(parts[0].whole), "020100");
+    EXPECT_EQ(parts[1].tag, 0x30u);
+    EXPECT_EQ(parts[2].tag, 0x04u);
+  }
+  EXPECT_THROW(loadSigner(p.dsc, p.csca), Error);  // a certificate is not a key
+}
+
+TEST(GeneratedPa, PrefersTheCertificateOfTheIssuerKeyThatIsValidNow) {
+  // One CSCA key, two certificates: an expired one (listed first) and a re-issued valid one.
+  auto now = std::time(nullptr);
+  const long year = 365L * 86400;
+  CertificateRequest old;
+  old.commonName = "Rollover CSCA";
+  old.ca = true;
+  old.notBefore = now - 5 * year;
+  old.notAfter = now - year;
+  SignerCredentials expiredCsca = issueCertificate(old, nullptr);
+  CertificateRequest renewed = old;
+  renewed.serial = 7;
+  renewed.notBefore = now - 2 * year;
+  renewed.notAfter = now + 5 * year;
+  renewed.existingKey = expiredCsca.privateKey;
+  SignerCredentials validCsca = issueCertificate(renewed, nullptr);
+  CertificateRequest ds;
+  ds.commonName = "Rollover DS";
+  ds.serial = 8;
+  ds.notBefore = now - 60;
+  ds.notAfter = now + year;
+  SignerCredentials dsc = issueCertificate(ds, &validCsca);
+  TrustStore t;
+  t.addCertificate(expiredCsca.certificate, "expired");
+  t.addCertificate(validCsca.certificate, "renewed");
+  PassiveAuthResult r = verifyPassive(buildSod("SHA-256", sampleDgs(), dsc), sampleDgs(), t);
+  EXPECT_EQ(r.status, PaStatus::Valid) << joined(r.reasons);
+  EXPECT_EQ(r.cscaSource, "renewed");
+
+  TrustStore onlyExpired;
+  onlyExpired.addCertificate(expiredCsca.certificate, "expired");
+  PassiveAuthResult e = verifyPassive(buildSod("SHA-256", sampleDgs(), dsc), sampleDgs(), onlyExpired);
+  EXPECT_EQ(e.status, PaStatus::Invalid);
+  EXPECT_TRUE(anyContains(e.reasons, "CSCA")) << joined(e.reasons);
 }

@@ -32,6 +32,9 @@ struct CertificateRequest {
   long serial = 1;
   std::string key = "EC:prime256v1";    ///< "EC:<curve>" or "RSA:<bits>"
   bool explicitEcParameters = false;    ///< encode the EC key with explicit domain parameters
+  /// Certify this existing key (PKCS#8 DER) instead of generating one (re-issued and link
+  /// certificates); `key` and `explicitEcParameters` are then ignored.
+  std::optional<SecretBytes> existingKey;
 };
 
 /// Generates a key pair and a certificate for it, signed by `issuer` (nullptr: self-signed) with

@@ -45,7 +45,13 @@ struct PassiveAuthResult {
   std::string signerSubject, signerIssuer;  ///< the DSC
   std::string cscaSubject;                  ///< the anchor that issued the DSC
   std::string cscaSource;                   ///< file or master list it came from
-  std::vector<std::string> tolerances;      ///< named deviations accepted (e.g. "explicit-ec-parameters")
+  /// Named deviations from Doc 9303 that were accepted, each by a general rule:
+  ///  "explicit-ec-parameters"      a key with explicit EC parameters equal to a named curve (AT, DE, FI)
+  ///  "econtent-type-id-data"       eContentType id-data holding an LDSSecurityObject (CN)
+  ///  "signer-issuer-name-reordered" SignerInfo issuer with the RDNs in another order (MY)
+  ///  "signature-hash-from-digest-algorithm" the signature verifies only with the SignerInfo's
+  ///                                digestAlgorithm, not the hash its signatureAlgorithm names
+  std::vector<std::string> tolerances;
 };
 
 /// Verifies an EF.SOD and the data groups given (number -> raw bytes as read, tag included).
