@@ -33,6 +33,7 @@ using Poco::JSON::Object;
 /// The portrait of DG2, decoded by vision: what the chip declares and what the pixels say.
 struct FaceImageReport {
   std::string format = "none";
+  mrtd::ImageFormat encoding = mrtd::ImageFormat::Unknown;
   int width = 0;
   int height = 0;
   std::size_t bytes = 0;
@@ -51,6 +52,7 @@ FaceImageReport inspectFace(const mrtd::DocumentRead& read) {
     mrtd::Dg2 parsed = mrtd::parseDg2(dg2->bytes);
     const mrtd::FaceImage& face = parsed.faces.front();
     report.format = mrtd::imageFormatName(face.format);
+    report.encoding = face.format;
     report.bytes = face.image.size();
     report.encoded = face.image;
     cv::Mat pixels = vision::decodeImage(face.image);
@@ -85,7 +87,10 @@ void dump(const mrtd::DocumentRead& read, const FaceImageReport& face, const std
   std::filesystem::create_directories(dir);
   for (const auto& f : read.files) writeFile(dir + "/" + mrtd::chipFolderFileName(f.name), f.bytes);
   if (!face.encoded.empty()) {
-    const char* ext = face.format == "jpeg" ? "jpg" : face.format.rfind("jpeg2000", 0) == 0 ? "jp2" : "bin";
+    const char* ext = face.encoding == mrtd::ImageFormat::Jpeg ? "jpg"
+                      : face.encoding == mrtd::ImageFormat::Png ? "png"
+                      : face.encoding == mrtd::ImageFormat::Unknown ? "bin"
+                      : face.encoding == mrtd::ImageFormat::Jpeg2000Codestream ? "j2k" : "jp2";
     writeFile(dir + "/face." + std::string(ext), face.encoded);
   }
 }
