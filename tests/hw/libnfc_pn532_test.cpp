@@ -1,0 +1,172 @@
+// libnfc end to end without hardware: the unmodified Debian libnfc opens pn532_uart:/dev/pts/N, on
+// the other side of which the PN532 emulator holds a card; NfcReader exchanges APDUs through it.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "hw/test_card.hpp"
+#include "portti/hw/nfc_reader.hpp"
+#include "portti/hw/open_reader.hpp"
+#include "portti/hw/pn532/emulator.hpp"
+#include "portti/mrtd/card/apdu.hpp"
+#include "portti/mrtd/error.hpp"
+
+using namespace portti::hw;
+using portti::mrtd::CommandApdu;
+using portti::mrtd::Error;
+using portti::mrtd::ErrorArea;
+using portti::mrtd::fromHex;
+using portti::mrtd::toHex;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct LibnfcPn532 : ::testing::Test {
+  pn532::Emulator emulator;
+  test::FileCard card{1000};
+
+  void insert(pn532::CardProfile profile = {}) {
+    emulator.insertCard([this](ByteView apdu) { return card.answer(apdu); }, profile);
+  }
+
+  // Reads the whole file in chunks of `chunk` bytes, as a reader-side protocol would.
+  Bytes readFile(portti::mrtd::ApduChannel& channel, std::size_t chunk) {
+    auto sel = channel.transmit(CommandApdu{0x00, 0xA4, 0x02, 0x0C, fromHex("011E"), 0});
+    EXPECT_EQ(sel.sw, 0x9000);
+    Bytes out;
+    for (;;) {
+      CommandApdu read{0x00, 0xB0, static_cast<std::uint8_t>(out.size() >> 8), static_cast<std::uint8_t>(out.size()), {}, chunk};
+      auto r = channel.transmit(read);
+      out.insert(out.end(), r.data.begin(), r.data.end());
+      if (r.sw != 0x9000 || r.data.size() < chunk) break;
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_F(LibnfcPn532, OpensThroughUnmodifiedLibnfcAndReadsTypeACard) {
+  insert();
+  NfcReader reader(emulator.connstring());
+  EXPECT_EQ(reader.name(), "nfc:" + emulator.connstring());
+  EXPECT_NE(reader.readerVersion().find("libnfc 1.8"), std::string::npos) << reader.readerVersion();
+  EXPECT_NE(reader.readerVersion().find("PN532 v1.6"), std::string::npos) << reader.readerVersion();
+  EXPECT_FALSE(reader.limits().extendedLength);
+  EXPECT_EQ(reader.limits().maxResponseBytes, 258u);
+  ASSERT_TRUE(reader.waitForCard(2s));
+  EXPECT_EQ(reader.targetType(), NfcTargetType::TypeA);
+  EXPECT_EQ(toHex(reader.targetId()), "08A1B2C3");
+  Bytes file = readFile(reader, 256);
+  EXPECT_EQ(file, card.file());
+  EXPECT_GE(emulator.stats().apdus, 5u);
+}
+
+TEST_F(LibnfcPn532, ReadsTypeBCard) {
+  pn532::CardProfile b;
+  b.typeB = true;
+  b.uid = fromHex("11223344");
+  insert(b);
+  NfcReader reader(emulator.connstring());
+  ASSERT_TRUE(reader.waitForCard(2s));
+  EXPECT_EQ(reader.targetType(), NfcTargetType::TypeB);
+  EXPECT_EQ(toHex(reader.targetId()), "11223344");
+  EXPECT_EQ(readFile(reader, 200), card.file());
+}
+
+TEST_F(LibnfcPn532, ExtendedLengthResponseFailsCleanlyOnThisPath) {
+  insert();
+  NfcReader reader(emulator.connstring());
+  ASSERT_TRUE(reader.waitForCard(2s));
+  reader.transmit(CommandApdu{0x00, 0xA4, 0x02, 0x0C, fromHex("011E"), 0});
+  // Le = 1000 (extended): the 1002-byte response does not fit the PN532 / libnfc buffer.
+  try {
+    reader.transmit(CommandApdu{0x00, 0xB0, 0x00, 0x00, {}, 1000});
+    FAIL() << "an extended-length response came through libnfc";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.area(), ErrorArea::Transport);
+  }
+}
+
+TEST_F(LibnfcPn532, WaitForCardTimesOutWithoutCard) {
+  NfcReader reader(emulator.connstring());
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(reader.waitForCard(300ms));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
+  EXPECT_FALSE(reader.cardPresent());
+  try {
+    reader.transmitRaw(fromHex("00A4020C02011E"));
+    FAIL() << "transmit without a card";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.area(), ErrorArea::Transport);
+    EXPECT_NE(std::string(e.what()).find("no ISO/IEC 14443-4 card"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(LibnfcPn532, CardPulledMidReadGivesTransportErrorAndRetryWorks) {
+  insert();
+  NfcReader reader(emulator.connstring());
+  ASSERT_TRUE(reader.waitForCard(2s));
+  emulator.removeCardAfter(3);  // SELECT + two READ BINARY, then the card leaves the field
+  try {
+    readFile(reader, 128);
+    FAIL() << "the read survived the card being pulled";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.area(), ErrorArea::Transport);
+    EXPECT_NE(std::string(e.what()).find("RF Transmission Error"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("taken out of the field"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(reader.waitForRemoval(1s));
+  EXPECT_FALSE(reader.waitForCard(200ms));
+  // The traveller presents the document again: the transaction retries from the start.
+  insert();
+  ASSERT_TRUE(reader.waitForCard(2s));
+  EXPECT_EQ(readFile(reader, 256), card.file());
+}
+
+TEST_F(LibnfcPn532, RemovalIsDetectedByPresenceCheck) {
+  insert();
+  NfcReader reader(emulator.connstring());
+  ASSERT_TRUE(reader.waitForCard(2s));
+  EXPECT_TRUE(reader.cardPresent());
+  EXPECT_FALSE(reader.waitForRemoval(200ms));
+  emulator.removeCard();
+  EXPECT_TRUE(reader.waitForRemoval(2s));
+}
+
+TEST_F(LibnfcPn532, FieldControl) {
+  insert();
+  NfcReader reader(emulator.connstring());
+  ASSERT_TRUE(reader.waitForCard(2s));
+  EXPECT_TRUE(emulator.stats().fieldOn);
+  reader.setField(false);
+  EXPECT_FALSE(emulator.stats().fieldOn);
+  EXPECT_EQ(reader.targetType(), NfcTargetType::None);
+  reader.setField(true);
+  EXPECT_TRUE(emulator.stats().fieldOn);
+  ASSERT_TRUE(reader.waitForCard(2s));
+  EXPECT_EQ(reader.transmit(CommandApdu{0x00, 0xA4, 0x02, 0x0C, fromHex("011E"), 0}).sw, 0x9000);
+}
+
+TEST_F(LibnfcPn532, OpenReaderFactoryAndClosePowersDown) {
+  insert();
+  {
+    auto reader = openReader("nfc:" + emulator.connstring());
+    ASSERT_TRUE(reader->waitForCard(2s));
+    EXPECT_EQ(reader->transmit(CommandApdu{0x00, 0xA4, 0x02, 0x0C, fromHex("011E"), 0}).sw, 0x9000);
+  }
+  // nfc_close idles the PN532: field off and PowerDown (CLARIFICATIONS 13).
+  EXPECT_FALSE(emulator.stats().fieldOn);
+  EXPECT_TRUE(emulator.stats().poweredDown);
+  EXPECT_EQ(emulator.stats().unknownCommands, 0u);
+}
+
+TEST(Libnfc, OpeningAMissingDeviceIsATransportError) {
+  try {
+    NfcReader reader("pn532_uart:/dev/portti-no-such-tty");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.area(), ErrorArea::Transport);
+    EXPECT_NE(std::string(e.what()).find("/dev/portti-no-such-tty"), std::string::npos);
+  }
+}
