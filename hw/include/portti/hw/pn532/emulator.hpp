@@ -55,7 +55,7 @@ class Emulator {
   void insertCard(CardCallback card, CardProfile profile = {});
   /// Takes the card out of the field: the next exchange fails with an RF timeout, as on a real PN532.
   void removeCard();
-  /// Takes the card away after it has answered `apdus` more APDUs (a card pulled mid-read).
+  /// Pulls the card during the `apdus`-th next APDU, whose answer is lost (a card pulled mid-read).
   void removeCardAfter(std::size_t apdus);
   bool cardInField() const;
   EmulatorStats stats() const;

@@ -30,7 +30,7 @@ class VirtualCard {
   bool insert(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout);
   /// Closes the connection: pcscd sees the card removed.
   void remove();
-  /// Removes the card after it has answered `apdus` more APDUs (a card pulled mid-read).
+  /// Pulls the card during the `apdus`-th next APDU, which gets no answer (a card pulled mid-read).
   void removeAfter(std::size_t apdus);
   bool inserted() const;
   std::size_t apdus() const;
