@@ -1,0 +1,61 @@
+// Reading a whole document: EF.CardAccess (if present), the eMRTD application, access control,
+// EF.COM, EF.SOD and the data groups EF.COM lists that the caller wants (ICAO Doc 9303-10 and -11).
+// Files come back as raw bytes exactly as read: hashes for Passive Authentication are over these.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "portti/mrtd/bytes.hpp"
+#include "portti/mrtd/card/channel.hpp"
+#include "portti/mrtd/card/file_reader.hpp"
+
+namespace portti::mrtd {
+
+/// What to read.
+struct DocumentReadOptions {
+  /// Data groups wanted (read when EF.COM lists them). DG3/DG4 need EAC: refused or absent ones
+  /// are reported as "not read: EAC required" (CLARIFICATIONS 12).
+  std::vector<int> dataGroups{1, 2, 11, 12, 14, 15};
+  bool readCardAccess = true;
+};
+
+/// One file read.
+struct DocumentFile {
+  std::string name;  ///< "EF.COM", "DG2", ...
+  Bytes bytes;       ///< raw, never re-encoded
+  FileReadStats stats;
+};
+
+/// A file wanted but not read, and why ("not read: EAC required", "not listed in EF.COM", ...).
+struct SkippedFile {
+  std::string name;
+  std::string reason;
+};
+
+struct DocumentRead {
+  std::string accessMethod;  ///< "BAC", or "none" for a chip without access control
+  std::vector<DocumentFile> files;  ///< in reading order
+  std::vector<SkippedFile> notRead;
+  /// Data groups EF.COM lists.
+  std::vector<int> listedDataGroups;
+  /// Everything on the wire, access control included, and the whole time.
+  FileReadStats totals;
+
+  const DocumentFile* find(std::string_view name) const;
+};
+
+/// Data groups listed in EF.COM's tag list (DO'5C'), in list order. Throws Error{Lds} when EF.COM is
+/// not a '60' object with a '5C' list or lists an unknown tag.
+std::vector<int> dataGroupsListedInCom(ByteView efCom);
+
+/// Reads a document over `channel`. `bacKeySeed` (K_seed of Doc 9303-11 9.7.2, 16 bytes): access by
+/// BAC; without it the chip must have no access control. Errors: Error{Access} for a refused key
+/// ("access denied: check the MRZ"), Error{File} for missing or unreadable files,
+/// Error{SecureMessaging} when the session breaks.
+DocumentRead readDocument(ApduChannel& channel, const std::optional<SecretBytes>& bacKeySeed,
+                          const DocumentReadOptions& options = {});
+
+}  // namespace portti::mrtd
