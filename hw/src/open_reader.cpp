@@ -2,6 +2,7 @@
 
 #include "portti/hw/nfc_reader.hpp"
 #include "portti/hw/pcsc_reader.hpp"
+#include "portti/hw/sim_reader.hpp"
 #include "portti/mrtd/error.hpp"
 
 namespace portti::hw {
@@ -15,11 +16,7 @@ std::unique_ptr<CardReader> openReader(const std::string& spec) {
   if (startsWith(spec, "pcsc:")) return std::make_unique<PcscReader>(spec.substr(5));
   if (spec == "nfc") return std::make_unique<NfcReader>("");
   if (startsWith(spec, "nfc:")) return std::make_unique<NfcReader>(spec.substr(4));
-  if (startsWith(spec, "sim:")) {
-    // The virtual chip (mrtd's SimChannel) is not merged into this branch yet.
-    throw mrtd::Error(mrtd::ErrorArea::Transport, "open reader",
-                      "'sim:' readers need the virtual chip, which this build does not have yet");
-  }
+  if (startsWith(spec, "sim:")) return std::make_unique<SimReader>(spec);
   throw mrtd::Error(mrtd::ErrorArea::Transport, "open reader",
                     "unknown reader '" + spec + "': use sim:DIR, pcsc[:NAME] or nfc[:CONNSTRING]");
 }

@@ -31,6 +31,10 @@ bool readExactly(int fd, int stop, std::uint8_t* out, std::size_t n) {
     if (r < 0 && errno != EINTR) return false;
     if (fds[1].revents) return false;
     if (r <= 0) continue;
+    // vpcd writes the length and the APDU separately; with Nagle on its side, a delayed ACK here
+    // would hold every APDU back ~40 ms. Quick ACKs must be asked for again after each receive.
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
     ssize_t k = ::recv(fd, out + got, n - got, 0);
     if (k <= 0) {
       if (k < 0 && (errno == EINTR || errno == EAGAIN)) continue;
