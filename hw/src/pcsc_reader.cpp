@@ -16,8 +16,10 @@ mrtd::Error pcscError(const std::string& step, const std::string& what, LONG rv)
   std::string message = what + ": " + pcsc_stringify_error(rv);
   switch (rv) {
     case SCARD_E_NO_SERVICE:
+      message += " (is pcscd running? start it, e.g. `systemctl start pcscd.socket`)";
+      break;
     case SCARD_E_INVALID_HANDLE:
-      message += " (is pcscd running? it may have been restarted: reconnect and retry)";
+      message += " (is pcscd running? it was restarted under this connection: reconnect and retry)";
       break;
     case SCARD_W_REMOVED_CARD:
     case SCARD_E_NO_SMARTCARD:
