@@ -348,7 +348,17 @@ std::optional<Bytes> Emulator::handleCommand(ByteView body) {
       return out;
     }
     case kInCommunicateThru:
-      return status(s_->targetActive && s_->cardInField ? kStatusOk : kStatusTimeout);
+      // Raw frames. libnfc's ISO 14443-4 presence check sends an R(NAK) block (ISO/IEC 14443-4
+      // 7.5.4); a card in the field answers R(ACK) with the same block number. The simulated card
+      // speaks nothing but ISO-DEP, so any other raw frame (ST SRx, iClass, ... probes) goes
+      // unanswered, as it would on the air.
+      if (!s_->targetActive || !s_->cardInField) return status(kStatusTimeout);
+      if (in.size() == 1 && (in[0] & 0xE6) == 0xA2) {
+        out.push_back(kStatusOk);
+        out.push_back(static_cast<std::uint8_t>(0xA2 | (in[0] & 0x01)));
+        return out;
+      }
+      return status(kStatusTimeout);
     case kInDeselect:
     case kInSelect:
       return status(kStatusOk);
