@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -134,6 +135,8 @@ void PcscdSandbox::start(std::chrono::milliseconds timeout) {
   pid_t pid = ::fork();
   if (pid < 0) throw mrtd::Error(mrtd::ErrorArea::Transport, "pcscd sandbox", "fork failed");
   if (pid == 0) {
+    // pcscd goes when this process goes, even if it dies without running the destructor.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     int log = ::open(logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (log >= 0) {
       ::dup2(log, 1);
