@@ -103,10 +103,13 @@ Bytes NfcReader::transmitRaw(ByteView command) {
   int r = nfc_initiator_transceive_bytes(s_->device, command.data(), command.size(), rx, sizeof rx, s_->timeoutMs);
   if (r < 0) {
     std::string why = nfc_strerror(s_->device);
-    s_->type = NfcTargetType::None;  // the card must be selected again before the next exchange
-    if (r == NFC_ERFTRANS || r == NFC_ETGRELEASED || r == NFC_ETIMEOUT)
+    if (r == NFC_ERFTRANS || r == NFC_ETGRELEASED || r == NFC_ETIMEOUT) {
+      s_->type = NfcTargetType::None;  // the card must be selected again before the next exchange
       throw transportError("transmit", "the card stopped answering (" + why + "): it was probably taken out of the field of " +
                                            s_->connstring + "; present it again and retry");
+    }
+    // Other failures (a response too long for the PN53x buffer, ...) leave the card selected, so
+    // the caller can step down and carry on in the same session.
     throw transportError("transmit", "libnfc exchange with " + s_->connstring + " failed: " + why);
   }
   if (r < 2) throw transportError("transmit", "the card answered " + std::to_string(r) + " bytes, no status word");

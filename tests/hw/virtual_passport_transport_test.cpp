@@ -64,13 +64,16 @@ void expectWholeDocument(const std::map<std::string, Bytes>& read, const ChipIma
 TEST(SimReaderTransport, ReadsTheVirtualPassportFromAChipFolder) {
   ChipImage image = fixtures::syntheticChip();
   auto dir = fixtures::freshTempDir("hw-sim");
+  struct RemoveDir {
+    std::filesystem::path dir;
+    ~RemoveDir() { std::filesystem::remove_all(dir); }
+  } cleanup{dir};
   writeChipFolder(image, dir);
   auto reader = openReader("sim:" + dir.string());
   EXPECT_TRUE(reader->cardPresent());
   EXPECT_TRUE(reader->waitForCard(10ms));
   EXPECT_FALSE(reader->waitForRemoval(10ms));
   expectWholeDocument(readPassport(*reader), image);
-  std::filesystem::remove_all(dir);
   EXPECT_THROW(openReader("sim:" + (dir / "missing").string()), Error);
   try {
     openReader("usb:0");

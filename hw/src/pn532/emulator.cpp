@@ -313,6 +313,7 @@ std::optional<Bytes> Emulator::handleCommand(ByteView body) {
         out.insert(out.end(), {0x01, 0x00});  // ATTRIB_RES: MBLI/CID 0
       }
       s_->targetActive = true;
+      ++s_->stats.activations;
       s_->chained.clear();
       return out;
     }

@@ -33,6 +33,7 @@ struct EmulatorStats {
   std::size_t frames = 0;          ///< information frames answered
   std::size_t corruptFrames = 0;   ///< frames with a bad checksum (ignored, as the chip does)
   std::size_t apdus = 0;           ///< APDUs handed to the card
+  std::size_t activations = 0;     ///< targets listed (card activated) by InListPassiveTarget
   std::size_t unknownCommands = 0;
   bool fieldOn = false;
   bool poweredDown = false;
