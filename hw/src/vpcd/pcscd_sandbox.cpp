@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -60,6 +61,7 @@ std::uint16_t freePortPair() {
 bool canUnshare() {
   static const bool ok = [] {
     if (::geteuid() != 0 || ::access("/usr/bin/unshare", X_OK) != 0) return false;
+    if (std::getenv("PORTTI_PCSCD_SHARED_RUN")) return false;  // try the fallback on purpose
     return std::system("/usr/bin/unshare -m --propagation private /bin/true >/dev/null 2>&1") == 0;
   }();
   return ok;
@@ -78,6 +80,7 @@ struct PcscdSandbox::State {
   fs::path dir;
   std::uint16_t port = 0;
   pid_t pid = -1;
+  int lockFd = -1;  // held while a pcscd runs on the shared /run/pcscd (no private namespace)
 };
 
 std::optional<std::string> PcscdSandbox::unavailableReason() {
@@ -85,9 +88,15 @@ std::optional<std::string> PcscdSandbox::unavailableReason() {
   if (::access(kDriver, R_OK) != 0)
     return std::string("the vpcd reader driver is not installed (") + kDriver + "; Debian package vsmartcard-vpcd)";
   if (!canUnshare()) {
-    if (::access("/run/pcscd/pcscd.comm", F_OK) == 0)
-      return "a system pcscd is running and this user cannot give a test pcscd its own /run/pcscd (needs root and unshare)";
     if (::geteuid() != 0) return "a test pcscd needs root (its socket lives in /run/pcscd)";
+    // A pcscd on /run/pcscd is another test's when that test holds the lock (we then wait our
+    // turn); otherwise it is the system's, which a test must not disturb.
+    if (::access("/run/pcscd/pcscd.comm", F_OK) == 0) {
+      int fd = ::open((fs::temp_directory_path() / "portti-pcscd.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+      const bool free = fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+      if (fd >= 0) ::close(fd);
+      if (free) return "a system pcscd is running and this process cannot give a test pcscd its own /run/pcscd (needs unshare)";
+    }
   }
   return std::nullopt;
 }
@@ -104,14 +113,33 @@ PcscdSandbox::PcscdSandbox(std::chrono::milliseconds timeout) : s_(std::make_uni
        << "LIBPATH      " << kDriver << "\n"
        << "CHANNELID    " << s_->port << "\n";
   conf.close();
-  if (canUnshare()) ::setenv("PCSCLITE_CSOCK_NAME", (s_->dir / "run" / "pcscd.comm").c_str(), 1);
-  start(timeout);
+  if (canUnshare()) {
+    ::setenv("PCSCLITE_CSOCK_NAME", (s_->dir / "run" / "pcscd.comm").c_str(), 1);
+  } else {
+    // Only one pcscd can own /run/pcscd: sandboxes of parallel test processes take turns.
+    s_->lockFd = ::open((fs::temp_directory_path() / "portti-pcscd.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (s_->lockFd >= 0 && ::flock(s_->lockFd, LOCK_EX | LOCK_NB) != 0) {
+      if (std::chrono::steady_clock::now() >= deadline)
+        throw mrtd::Error(mrtd::ErrorArea::Transport, "pcscd sandbox", "another test pcscd held /run/pcscd for 60 s");
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  try {
+    start(timeout);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(s_->dir, ec);
+    if (s_->lockFd >= 0) ::close(s_->lockFd);
+    throw;
+  }
 }
 
 PcscdSandbox::~PcscdSandbox() {
   stop();
   std::error_code ec;
   fs::remove_all(s_->dir, ec);
+  if (s_->lockFd >= 0) ::close(s_->lockFd);  // releases the flock
 }
 
 std::uint16_t PcscdSandbox::cardPort() const { return s_->port; }
