@@ -110,6 +110,8 @@ Bytes NfcReader::transmitRaw(ByteView command) {
     }
     // Other failures (a response too long for the PN53x buffer, ...) leave the card selected, so
     // the caller can step down and carry on in the same session.
+    if (r == NFC_EIO || r == NFC_ENOTSUCHDEV)
+      throw transportError("transmit", "libnfc lost " + s_->connstring + " (" + why + "): is the reader still connected?");
     throw transportError("transmit", "libnfc exchange with " + s_->connstring + " failed: " + why);
   }
   if (r < 2) throw transportError("transmit", "the card answered " + std::to_string(r) + " bytes, no status word");

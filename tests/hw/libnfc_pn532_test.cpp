@@ -179,3 +179,25 @@ TEST(Libnfc, OpeningAMissingDeviceIsATransportError) {
     EXPECT_NE(std::string(e.what()).find("/dev/portti-no-such-tty"), std::string::npos);
   }
 }
+
+TEST(Libnfc, ReaderUnpluggedMidSessionIsATransportErrorWithoutHanging) {
+  auto emulator = std::make_unique<pn532::Emulator>();
+  test::FileCard card;
+  emulator->insertCard([&](ByteView a) { return card.answer(a); });
+  auto t0 = std::chrono::steady_clock::now();
+  {
+    NfcReader reader(emulator->connstring());
+    ASSERT_TRUE(reader.waitForCard(2s));
+    EXPECT_EQ(reader.transmit(CommandApdu{0x00, 0xA4, 0x02, 0x0C, fromHex("011E"), 0}).sw, 0x9000);
+    emulator.reset();  // the serial line is gone
+    try {
+      reader.transmit(CommandApdu{0x00, 0xB0, 0x00, 0x00, {}, 16});
+      FAIL() << "an exchange with an unplugged reader succeeded";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.area(), ErrorArea::Transport);
+      EXPECT_NE(std::string(e.what()).find("is the reader still connected?"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(reader.cardPresent());
+  }  // closing the reader must not hang either
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+}
