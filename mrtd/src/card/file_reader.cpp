@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "portti/mrtd/error.hpp"
+#include "portti/mrtd/sm/secure_messaging.hpp"
 #include "portti/mrtd/tlv.hpp"
 
 namespace portti::mrtd {
@@ -108,6 +109,17 @@ void FileReader::select(const LdsFile& file) {
       throw Error(ErrorArea::SecureMessaging, step, "chip rejected secure messaging: " + hex4(s));
     default: throw Error(ErrorArea::File, step, "chip answered " + hex4(s));
   }
+}
+
+void FileReader::setChunkLimit(std::size_t limit) {
+  chunkLimit_ = std::min(limit, std::max(maxShort_, budget_.largestRead(true)));
+}
+
+bool FileReader::stepDownAfterRefusal() {
+  const std::size_t smaller = stepDown(chunkLimit_);
+  if (smaller == 0) return false;
+  chunkLimit_ = smaller;
+  return true;
 }
 
 std::size_t FileReader::stepDown(std::size_t ne) const {
@@ -234,8 +246,16 @@ FileReader::Result FileReader::read(const LdsFile& file) {
   const ChannelCounters before = wireCounter_ ? wireCounter_->counters() : ChannelCounters{};
   const FileReadStats ownBefore = own_;
   Result result;
-  select(file);
-  result.bytes = readSelected(file.name);
+  try {
+    select(file);
+    result.bytes = readSelected(file.name);
+  } catch (const UnprotectedStatusError&) {
+    throw;  // the caller may re-authenticate and go on
+  } catch (const Error& e) {
+    if (e.area() != ErrorArea::SecureMessaging) throw;
+    throw Error(ErrorArea::SecureMessaging, std::string("reading ") + file.name,
+                e.detail() + " (" + e.step() + "; the secure messaging session has ended)");
+  }
   if (wireCounter_) {
     const ChannelCounters& after = wireCounter_->counters();
     result.stats.apdus = after.apdus - before.apdus;

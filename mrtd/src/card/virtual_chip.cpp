@@ -8,6 +8,8 @@
 
 #include "portti/mrtd/card/lds_files.hpp"
 #include "portti/mrtd/error.hpp"
+#include "portti/mrtd/protocol/bac.hpp"
+#include "portti/mrtd/sm/crypto.hpp"
 #include "portti/mrtd/sm/secure_messaging.hpp"
 #include "portti/mrtd/tlv.hpp"
 
@@ -85,9 +87,9 @@ struct VirtualChip::Impl {
 
   bool applicationSelected = false;
   const LdsFile* currentEf = nullptr;
-  Bytes lastChallenge;
   bool authenticated = false;  // BAC done (or not required)
   std::optional<SecureMessaging> session;
+  std::optional<BacChip> bac;  // with mrz_information
 
   bool bacRequired() const { return settings.mrzInformation.has_value(); }
   bool secured() const { return session.has_value(); }
@@ -95,7 +97,6 @@ struct VirtualChip::Impl {
   void dropSession() {
     session.reset();
     authenticated = !bacRequired();
-    lastChallenge.clear();
   }
   Bytes answerSecured(const CommandApdu& command);
 
@@ -103,6 +104,7 @@ struct VirtualChip::Impl {
   ResponseApdu dispatch(const CommandApdu& c, std::size_t responseCap);
   ResponseApdu select(const CommandApdu& c);
   ResponseApdu getChallenge(const CommandApdu& c);
+  ResponseApdu mutualAuthenticate(const CommandApdu& c);
   ResponseApdu readBinary(const CommandApdu& c, std::size_t responseCap);
   /// 6982 / 6A82 / 9000 for access to `f` now.
   std::uint16_t accessTo(const LdsFile* f) const;
@@ -133,7 +135,8 @@ Bytes VirtualChip::Impl::answer(ByteView raw) {
   if (command.isExtended() && !settings.extendedLength) return status(sw::kWrongLength).encode();
   if (session) return answerSecured(command);
   // Secure messaging bits of CLA (ISO/IEC 7816-4 5.4.1): b4 b3 = 11 means a protected command.
-  if ((command.cla & 0x0C) != 0) return status(kSmNotSupported).encode();
+  // Without a session: a BAC chip has no keys to check it with (6988), others know no SM at all.
+  if ((command.cla & 0x0C) != 0) return status(bac ? sw::kSmDataObjectsIncorrect : kSmNotSupported).encode();
   return dispatch(command, settings.maxResponse).encode();
 }
 
@@ -160,6 +163,10 @@ Bytes VirtualChip::Impl::answerSecured(const CommandApdu& command) {
     else hi = mid - 1;
   }
   const ResponseApdu plainResponse = dispatch(plain, lo);
+  if (misbehaviour.dropSessionOnError && plainResponse.sw != sw::kOk && plainResponse.sw != sw::kEndOfFileWarning) {
+    dropSession();
+    return status(plainResponse.sw).encode();
+  }
   if (!session) return status(sw::kUnknown).encode();  // dispatch never ends the session, but be safe
   ResponseApdu protectedResponse = session->protectResponse(plainResponse);
   if (misbehaviour.corruptResponseMac && !protectedResponse.data.empty()) protectedResponse.data.back() ^= 0x01;
@@ -171,6 +178,7 @@ ResponseApdu VirtualChip::Impl::dispatch(const CommandApdu& c, std::size_t respo
   switch (c.ins) {
     case 0xA4: return select(c);
     case 0x84: return getChallenge(c);
+    case 0x82: return mutualAuthenticate(c);
     case 0xB0:
     case 0xB1: return readBinary(c, responseCap);
     default: return status(sw::kInsNotSupported);
@@ -214,10 +222,34 @@ ResponseApdu VirtualChip::Impl::select(const CommandApdu& c) {
 ResponseApdu VirtualChip::Impl::getChallenge(const CommandApdu& c) {
   if (c.p1 != 0 || c.p2 != 0) return status(kIncorrectP1P2);
   if (c.ne != 8 || !c.data.empty()) return status(sw::kWrongLength);
-  Bytes challenge = challengeSource ? challengeSource() : randomBytes(8);
-  if (challenge.size() != 8) return status(sw::kUnknown);
-  lastChallenge = challenge;
+  Bytes challenge;
+  if (challengeSource) {
+    challenge = challengeSource();
+    if (challenge.size() != 8) return status(sw::kUnknown);
+    if (bac) bac->getChallenge(challenge);
+  } else {
+    challenge = bac ? bac->getChallenge() : randomBytes(8);
+  }
   return ResponseApdu{std::move(challenge), sw::kOk};
+}
+
+ResponseApdu VirtualChip::Impl::mutualAuthenticate(const CommandApdu& c) {
+  if (!bac) return status(sw::kInsNotSupported);  // a chip without BAC
+  if (session) return status(sw::kConditionsNotSatisfied);  // BAC again inside a session: no
+  if (c.p1 != 0 || c.p2 != 0) return status(kIncorrectP1P2);
+  if (c.data.size() != 40 || (c.ne != 40 && c.ne != 256)) return status(sw::kWrongLength);
+  // 9303-11 4.3.4: the chip checks M.IFD and RND.IC; a failure is 6300 and no session.
+  std::optional<BacChip::Grant> grant;
+  if (keyMaterialSource) {
+    const Bytes kIc = keyMaterialSource();
+    grant = bac->mutualAuthenticate(c.data, kIc);
+  } else {
+    grant = bac->mutualAuthenticate(c.data);
+  }
+  if (!grant) return status(sw::kAuthenticationFailed);
+  session.emplace(std::move(grant->sm));
+  authenticated = true;
+  return ResponseApdu{std::move(grant->responseData), sw::kOk};
 }
 
 ResponseApdu VirtualChip::Impl::readBinary(const CommandApdu& c, std::size_t responseCap) {
@@ -290,6 +322,13 @@ VirtualChip::VirtualChip(ChipImage image) : impl_(std::make_unique<Impl>()) {
   impl_->settings = ChipSettings::fromConfig(image.config);
   impl_->image = std::move(image);
   impl_->authenticated = !impl_->bacRequired();
+  if (impl_->settings.mrzInformation) {
+    // K_seed: the first 16 bytes of SHA-1 over the MRZ information (9303-11 9.7.2).
+    const std::string& mrz = *impl_->settings.mrzInformation;
+    const SecretBytes digest(crypto::sha1(ByteView(reinterpret_cast<const std::uint8_t*>(mrz.data()), mrz.size())));
+    const SecretBytes seed(digest.view().first(16));
+    impl_->bac.emplace(seed.view());
+  }
 }
 
 VirtualChip VirtualChip::fromFolder(const std::filesystem::path& dir) { return VirtualChip(loadChipFolder(dir)); }

@@ -6,6 +6,8 @@
 
 #include "portti/mrtd/card/lds_files.hpp"
 #include "portti/mrtd/error.hpp"
+#include "portti/mrtd/protocol/bac.hpp"
+#include "portti/mrtd/sm/secure_messaging.hpp"
 #include "portti/mrtd/tlv.hpp"
 
 namespace portti::mrtd {
@@ -46,22 +48,68 @@ std::vector<int> dataGroupsListedInCom(ByteView efCom) {
   }
 }
 
+namespace {
+/// The reading session: the plain channel, and after BAC the secure channel and its reader. A chip
+/// that drops secure messaging on an error (a bare status word) gets BAC again, up to a limit.
+class ReadSession {
+ public:
+  ReadSession(CountingChannel& wire, const std::optional<SecretBytes>& keySeed)
+      : wire_(wire), keySeed_(keySeed), plainReader_(wire, ReadBudget{wire.limits(), {}}, &wire) {}
+
+  bool usesBac() const { return keySeed_.has_value(); }
+  FileReader& plainReader() { return plainReader_; }
+  FileReader& reader() { return secureReader_ ? *secureReader_ : plainReader_; }
+
+  /// BAC (9303-11 4.3) and a fresh secure channel; the read size learnt so far carries over.
+  void authenticate() {
+    const std::size_t learnt = reader().chunkLimit();
+    secureReader_.reset();
+    secure_.reset();
+    secure_.emplace(wire_, performBac(wire_, keySeed_->view()));
+    SecureChannel& channel = *secure_;
+    ReadBudget budget{wire_.limits(), [&channel](std::size_t n) { return channel.sm().responseOverhead(n); }};
+    secureReader_.emplace(channel, std::move(budget), &wire_);
+    if (authentications_++ > 0) secureReader_->setChunkLimit(learnt);
+  }
+
+  /// After the chip ended secure messaging: select the application and authenticate again.
+  void reauthenticate(const std::string& name, const UnprotectedStatusError& cause) {
+    if (authentications_ >= kMaxAuthentications)
+      throw Error(ErrorArea::SecureMessaging, "reading " + name,
+                  cause.detail() + "; gave up after " + std::to_string(kMaxAuthentications) + " sessions");
+    selectApplication(wire_);
+    authenticate();
+  }
+
+ private:
+  static constexpr int kMaxAuthentications = 8;
+  CountingChannel& wire_;
+  const std::optional<SecretBytes>& keySeed_;
+  FileReader plainReader_;
+  std::optional<SecureChannel> secure_;
+  std::optional<FileReader> secureReader_;
+  int authentications_ = 0;
+};
+
+bool isNotFound(const Error& e) { return e.area() == ErrorArea::File && e.detail() == "file not found"; }
+}  // namespace
+
 DocumentRead readDocument(ApduChannel& channel, const std::optional<SecretBytes>& bacKeySeed,
                           const DocumentReadOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   CountingChannel wire(channel);
   DocumentRead result;
+  ReadSession session(wire, bacKeySeed);
 
   // EF.CardAccess sits in the MF and is readable without access control (Doc 9303-10 3.11.1).
-  FileReader plainReader(wire, ReadBudget{wire.limits(), {}}, &wire);
   if (options.readCardAccess) {
     const LdsFile& cardAccess = *findLdsFile("EF.CardAccess");
-    const std::uint16_t s = plainReader.selectStatus(cardAccess);
+    const auto before = wire.counters();
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::uint16_t s = session.plainReader().selectStatus(cardAccess);
     if (s == sw::kOk) {
-      const auto before = wire.counters();
-      const auto t0 = std::chrono::steady_clock::now();
-      DocumentFile f{cardAccess.name, plainReader.readSelected(cardAccess.name), {}};
-      f.stats.apdus = wire.counters().apdus - before.apdus + 1;  // + its SELECT
+      DocumentFile f{cardAccess.name, session.plainReader().readSelected(cardAccess.name), {}};
+      f.stats.apdus = wire.counters().apdus - before.apdus;
       f.stats.bytesSent = wire.counters().bytesSent - before.bytesSent;
       f.stats.bytesReceived = wire.counters().bytesReceived - before.bytesReceived;
       f.stats.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -72,17 +120,38 @@ DocumentRead readDocument(ApduChannel& channel, const std::optional<SecretBytes>
   }
 
   selectApplication(wire);
-
-  FileReader* reader = &plainReader;
-  if (bacKeySeed) {
-    throw Error(ErrorArea::Access, "BAC", "BAC is not available in this build");
+  if (session.usesBac()) {
+    session.authenticate();
+    result.accessMethod = "BAC";
   } else {
     result.accessMethod = "none";
   }
 
-  auto readOne = [&](const LdsFile& file) {
-    FileReader::Result r = reader->read(file);
-    result.files.push_back(DocumentFile{file.name, std::move(r.bytes), r.stats});
+  // Reads one file; false when it was not read because it needs EAC (CLARIFICATIONS 12).
+  auto readOne = [&](const LdsFile& file) -> bool {
+    for (;;) {
+      try {
+        FileReader::Result r = session.reader().read(file);
+        result.files.push_back(DocumentFile{file.name, std::move(r.bytes), r.stats});
+        return true;
+      } catch (const UnprotectedStatusError& e) {
+        // The chip answered with a bare status word and left secure messaging (some chips do on
+        // any error, QUIRKS.md "Read sizes"): authenticate again, then act on the status word.
+        if (!session.usesBac()) throw;
+        session.reauthenticate(file.name, e);
+        const std::uint16_t s = e.sw();
+        if (needsEac(file.dataGroup) && (s == sw::kSecurityNotSatisfied || s == sw::kFileNotFound)) return false;
+        if (s == sw::kFileNotFound) throw Error(ErrorArea::File, std::string("SELECT ") + file.name, "file not found");
+        if (s == sw::kSecurityNotSatisfied)
+          throw Error(ErrorArea::Access, std::string("SELECT ") + file.name, "access denied (EAC required?)");
+        if ((s == sw::kWrongLength || s == sw::kWrongP1P2) && session.reader().stepDownAfterRefusal()) continue;
+        throw Error(ErrorArea::File, std::string("READ BINARY ") + file.name,
+                    "chip answered " + describeStatus(s) + " and ended secure messaging");
+      } catch (const Error& e) {
+        if (needsEac(file.dataGroup) && (e.area() == ErrorArea::Access || isNotFound(e))) return false;
+        throw;
+      }
+    }
   };
 
   try {
@@ -106,18 +175,7 @@ DocumentRead readDocument(ApduChannel& channel, const std::optional<SecretBytes>
       result.notRead.push_back({file->name, "not listed in EF.COM"});
       continue;
     }
-    if (needsEac(dg)) {
-      try {
-        readOne(*file);
-      } catch (const Error& e) {
-        // CLARIFICATIONS 12: refused (6982) or absent (6A82) without EAC is not a failure.
-        if (e.area() != ErrorArea::Access && !(e.area() == ErrorArea::File && e.detail() == "file not found"))
-          throw;
-        result.notRead.push_back({file->name, "not read: EAC required"});
-      }
-      continue;
-    }
-    readOne(*file);
+    if (!readOne(*file)) result.notRead.push_back({file->name, "not read: EAC required"});
   }
 
   result.totals.apdus = wire.counters().apdus;

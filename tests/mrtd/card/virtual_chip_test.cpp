@@ -69,7 +69,7 @@ TEST(VirtualChip, NoCurrentFileAndWrongParameters) {
   EXPECT_EQ(swOf(chip, "00CA000000"), 0x6D00);
   EXPECT_EQ(swOf(chip, "00A4"), 0x6700);                // shorter than a header
   EXPECT_EQ(swOf(chip, "00B00000030102"), 0x6700);      // Lc does not match
-  EXPECT_EQ(swOf(chip, "0CB000000D9701048E08ED6705417E96BA5500"), 0x6882);  // SM without a session
+  EXPECT_EQ(swOf(chip, "0CB000000D9701048E08ED6705417E96BA5500"), 0x6882);  // SM on a chip without BAC
 }
 
 TEST(VirtualChip, ReadsByShortFileIdentifier) {

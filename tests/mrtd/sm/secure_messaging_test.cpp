@@ -118,8 +118,8 @@ std::vector<std::pair<CommandApdu, ResponseApdu>> replay(const Session& s) {
 }  // namespace
 
 TEST(SecureMessagingTraces, PaceCamGermanPassportAes128) {
-  // gmrtd TestDoPace_CAM_ECDH_DE: AES-128 session after PACE (SSC 0), reading EF.COM... eleven
-  // exchanges; final SSC 0x16.
+  // gmrtd TestDoPace_CAM_ECDH_DE: AES-128 session after PACE (SSC 0), its first two exchanges
+  // (SELECT, READ BINARY of 4 bytes); the whole read is replayed from the shared file below.
   Session s{"DE PACE-CAM", SmCipher::Aes, "a8e85e938514ec67ae33cda3d43d3c48", "27f1adeb705a049a305b0c619b14b9b3",
             "00000000000000000000000000000000",
             {

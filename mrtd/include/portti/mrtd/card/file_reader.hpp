@@ -68,6 +68,12 @@ class FileReader {
 
   /// The plain Ne used for the next chunk (after any step-down).
   std::size_t chunkLimit() const { return chunkLimit_; }
+  /// Carries a size learnt earlier in the session over (e.g. to a reader on a re-established
+  /// secure channel); never above what the budget allows.
+  void setChunkLimit(std::size_t limit);
+  /// After the chip refused the current size in a way the reader could not see (it dropped secure
+  /// messaging): the next smaller size. False when none is left.
+  bool stepDownAfterRefusal();
   /// Bytes of the first read (tag + length); 4 as in Doc 9303-11 Appendix D.4.
   void setHeaderProbe(std::size_t bytes) { headerProbe_ = bytes; }
 

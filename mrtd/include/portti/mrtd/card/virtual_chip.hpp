@@ -7,8 +7,10 @@
 //                  P1=02 P2=0C an EF by file identifier in the current DF (EF.CardAccess 011C and
 //                  EF.CardSecurity 011D at MF level, EF.COM 011E, EF.SOD 011D, DGn 0101..0110 in the
 //                  application). Missing file: 6A82.
-//   GET CHALLENGE  8 random bytes.
-//   MUTUAL AUTH.   BAC (Doc 9303-11 9.7) when chip.conf has mrz_information.
+//   GET CHALLENGE  8 random bytes (RND.IC for BAC).
+//   MUTUAL AUTH.   BAC (Doc 9303-11 4.3, via BacChip of protocol/bac.hpp) when chip.conf has
+//                  mrz_information: K_seed = first 16 bytes of SHA-1(mrz_information). Wrong key:
+//                  6300; a chip without BAC: 6D00. Success starts 3DES secure messaging.
 //   READ BINARY    B0 with a 15-bit offset in P1-P2 or the SFI form (P1 = 0x80 | SFI, offset in P2);
 //                  B1 with the offset in DO'54' and the data returned in DO'53' (for offsets > 32767).
 //                  Fewer bytes left than Ne: the rest and 6282. Offset at or past the end: 6B00.
@@ -51,6 +53,7 @@ struct ChipMisbehaviourForTesting {
   std::uint16_t refuseLe00With = 0;    ///< READ BINARY with short Le=00 answers this SW (6700, 6B00)
   bool answer6CAtEnd = false;          ///< fewer bytes left than Ne: 6Cxx (xx = bytes left) instead of 6282
   std::size_t capReadAt = 0;           ///< READ BINARY with Ne above this answers 6700 (e.g. 160)
+  bool dropSessionOnError = false;     ///< under SM, an error status goes out bare and ends the session
 };
 
 class VirtualChip {

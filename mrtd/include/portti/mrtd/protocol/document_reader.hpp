@@ -51,10 +51,13 @@ struct DocumentRead {
 /// not a '60' object with a '5C' list or lists an unknown tag.
 std::vector<int> dataGroupsListedInCom(ByteView efCom);
 
-/// Reads a document over `channel`. `bacKeySeed` (K_seed of Doc 9303-11 9.7.2, 16 bytes): access by
-/// BAC; without it the chip must have no access control. Errors: Error{Access} for a refused key
-/// ("access denied: check the MRZ"), Error{File} for missing or unreadable files,
-/// Error{SecureMessaging} when the session breaks.
+/// Reads a document over `channel`: EF.CardAccess (plain, if present), SELECT of the application,
+/// BAC when `bacKeySeed` (K_seed of Doc 9303-11 9.7.2, 16 bytes) is given (without it the chip must
+/// have no access control), EF.COM, EF.SOD, then the wanted data groups EF.COM lists. A chip that
+/// leaves secure messaging with a bare status word on an error gets BAC again and the read goes on
+/// (smaller reads after 6700 / 6B00). Errors: Error{Access} for a refused key ("access denied: check
+/// the MRZ"), Error{File} for missing or unreadable files (a listed DG that is absent: "file not
+/// found"), Error{SecureMessaging} when a response fails its MAC check (the session is over).
 DocumentRead readDocument(ApduChannel& channel, const std::optional<SecretBytes>& bacKeySeed,
                           const DocumentReadOptions& options = {});
 
