@@ -1,4 +1,4 @@
-// The virtual passport read whole (EF.CardAccess, EF.COM, EF.SOD, data groups) through each
+// The virtual passport read whole (BAC, secure messaging, EF.COM, EF.SOD, data groups) through each
 // transport: in process (sim:DIR), libnfc + PN532 emulator, and pcscd + vpcd. The bytes must be the
 // chip's own on every path; only the read sizes differ (Le <= 256 over libnfc).
 #include <gtest/gtest.h>
@@ -41,11 +41,15 @@ struct ChipCard {
 
 const char* const kFiles[] = {"EF.COM", "EF.SOD", "DG1", "DG2", "DG11", "DG14"};
 
-// The whole document as the reading flow gets it. The chips here have no access control: BAC is
-// not wired into readDocument on this branch yet; the transports carry SM APDUs as any others.
+const char* const kMrzInformation = "L898902C<369080619406236";
+// K_seed for that MRZ information (ICAO Doc 9303-11 Appendix D.2).
+SecretBytes keySeed() { return SecretBytes(fromHex("239AB9CB282DAF66231DC5A4DF6BFBAE")); }
+
+// The whole document as the reading flow gets it: SELECT, BAC, then every file under secure
+// messaging in the largest chunks the link allows.
 std::map<std::string, Bytes> readPassport(ApduChannel& channel) {
-  DocumentRead read = readDocument(channel, std::nullopt);
-  EXPECT_EQ(read.accessMethod, "none");
+  DocumentRead read = readDocument(channel, keySeed());
+  EXPECT_EQ(read.accessMethod, "BAC");
   std::map<std::string, Bytes> files;
   for (const auto& f : read.files) files[f.name] = f.bytes;
   return files;
@@ -62,7 +66,7 @@ void expectWholeDocument(const std::map<std::string, Bytes>& read, const ChipIma
 }  // namespace
 
 TEST(SimReaderTransport, ReadsTheVirtualPassportFromAChipFolder) {
-  ChipImage image = fixtures::syntheticChip();
+  ChipImage image = fixtures::syntheticChip(kMrzInformation);
   auto dir = fixtures::freshTempDir("hw-sim");
   struct RemoveDir {
     std::filesystem::path dir;
@@ -84,7 +88,7 @@ TEST(SimReaderTransport, ReadsTheVirtualPassportFromAChipFolder) {
 }
 
 TEST(LibnfcPn532VirtualChip, ReadsTheVirtualPassportThroughUnmodifiedLibnfc) {
-  ChipImage image = fixtures::syntheticChip();
+  ChipImage image = fixtures::syntheticChip(kMrzInformation);
   image.config.set("extended_length", "yes");  // the chip could; the libnfc path must not ask
   ChipCard card(image);
   pn532::Emulator emulator;
@@ -100,13 +104,13 @@ TEST(LibnfcPn532VirtualChip, ReadsTheVirtualPassportThroughUnmodifiedLibnfc) {
 }
 
 TEST(LibnfcPn532VirtualChip, CardPulledDuringDg2IsACleanTransportFailure) {
-  ChipImage image = fixtures::syntheticChip();
+  ChipImage image = fixtures::syntheticChip(kMrzInformation);
   ChipCard card(image);
   pn532::Emulator emulator;
   emulator.insertCard(card.callback());
   NfcReader reader(emulator.connstring());
   ASSERT_TRUE(reader.waitForCard(2s));
-  emulator.removeCardAfter(30);  // EF.COM, EF.SOD, DG1, then part of DG2
+  emulator.removeCardAfter(30);  // BAC, EF.COM, EF.SOD, DG1, then part of DG2
   try {
     readPassport(reader);
     FAIL() << "the read survived the card being pulled";
@@ -123,7 +127,7 @@ TEST(PcscVpcdVirtualChip, ReadsTheVirtualPassportThroughPcscd) {
   if (auto why = vpcd::PcscdSandbox::unavailableReason())
     GTEST_SKIP() << "pcscd + vpcd end-to-end test skipped: " << *why;
   vpcd::PcscdSandbox pcscd;
-  ChipImage image = fixtures::syntheticChip();
+  ChipImage image = fixtures::syntheticChip(kMrzInformation);
   ChipCard card(image);
   vpcd::VirtualCard vcard(card.callback());
   ASSERT_TRUE(vcard.insert("127.0.0.1", pcscd.cardPort(), 5s));
