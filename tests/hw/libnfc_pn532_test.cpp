@@ -201,3 +201,21 @@ TEST(Libnfc, ReaderUnpluggedMidSessionIsATransportErrorWithoutHanging) {
   }  // closing the reader must not hang either
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
 }
+
+TEST_F(LibnfcPn532, LongCommandsTravelInExtendedHostFrames) {
+  insert();
+  NfcReader reader(emulator.connstring());
+  ASSERT_TRUE(reader.waitForCard(2s));
+  // 255 data bytes: InDataExchange carries 3 + 261 bytes, more than a normal frame's 255, so
+  // libnfc sends an extended frame (00 00 FF FF FF LENM LENL LCS ...) and the emulator takes it.
+  CommandApdu longCommand{0x00, 0xD6, 0x00, 0x00, Bytes(255, 0x5A), 0};
+  EXPECT_EQ(reader.transmit(longCommand).sw, 0x6D00);  // the test card has no UPDATE BINARY
+  EXPECT_EQ(emulator.stats().corruptFrames, 0u);
+  // Beyond a short APDU the reader refuses before sending.
+  try {
+    reader.transmitRaw(Bytes(262, 0x00));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.area(), ErrorArea::Transport);
+  }
+}
