@@ -72,6 +72,11 @@ TEST_F(LibnfcPn532, ReadsTypeBCard) {
   EXPECT_EQ(reader.targetType(), NfcTargetType::TypeB);
   EXPECT_EQ(toHex(reader.targetId()), "11223344");
   EXPECT_EQ(readFile(reader, 200), card.file());
+  const std::size_t activations = emulator.stats().activations;
+  EXPECT_FALSE(reader.waitForRemoval(200ms));
+  EXPECT_EQ(emulator.stats().activations, activations) << "presence was checked by re-selecting";
+  emulator.removeCard();
+  EXPECT_TRUE(reader.waitForRemoval(2s));
 }
 
 TEST_F(LibnfcPn532, ExtendedLengthResponseFailsCleanlyOnThisPath) {
@@ -138,7 +143,9 @@ TEST_F(LibnfcPn532, RemovalIsDetectedByPresenceCheck) {
   NfcReader reader(emulator.connstring());
   ASSERT_TRUE(reader.waitForCard(2s));
   EXPECT_TRUE(reader.cardPresent());
+  const std::size_t activations = emulator.stats().activations;
   EXPECT_FALSE(reader.waitForRemoval(200ms));
+  EXPECT_EQ(emulator.stats().activations, activations) << "presence was checked by re-selecting";
   emulator.removeCard();
   EXPECT_TRUE(reader.waitForRemoval(2s));
 }

@@ -137,7 +137,8 @@ TEST(Pn532Emulator, PresenceCheckAnswersRNakOnlyWithACard) {
   test::FileCard card;
   e.insertCard([&](ByteView a) { return card.answer(a); });
   answer(e, "D44A0100");
-  EXPECT_EQ(answer(e, "D442B2"), "D54300A2");  // R(NAK) -> R(ACK), ISO/IEC 14443-4 7.5.4
+  EXPECT_EQ(answer(e, "D442B2"), "D54300A2");    // R(NAK) -> R(ACK), ISO/IEC 14443-4 7.5.4
+  EXPECT_EQ(answer(e, "D442BB01"), "D54300AB01");  // with a CID: block 1, CID 1
   EXPECT_EQ(answer(e, "D4420600"), "D54301");  // an ST SRx probe: silence
   EXPECT_EQ(answer(e, "D40006"), "D50100");    // Diagnose attention test: present
   e.removeCard();

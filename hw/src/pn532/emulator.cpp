@@ -90,6 +90,11 @@ struct Emulator::State {
   Bytes chained;  // host-side chaining: command parts sent with the MI bit
   Bytes lastResponse;
   EmulatorStats stats;
+
+  ~State() {
+    for (int fd : {master, slave, stopPipe[0], stopPipe[1]})
+      if (fd >= 0) ::close(fd);
+  }
 };
 
 Emulator::Emulator() : s_(std::make_unique<State>()) {
@@ -120,8 +125,6 @@ Emulator::~Emulator() {
     [[maybe_unused]] auto n = ::write(s_->stopPipe[1], "x", 1);
   }
   if (s_->thread.joinable()) s_->thread.join();
-  for (int fd : {s_->master, s_->slave, s_->stopPipe[0], s_->stopPipe[1]})
-    if (fd >= 0) ::close(fd);
 }
 
 std::string Emulator::devicePath() const { return s_->path; }
@@ -354,9 +357,12 @@ std::optional<Bytes> Emulator::handleCommand(ByteView body) {
       // speaks nothing but ISO-DEP, so any other raw frame (ST SRx, iClass, ... probes) goes
       // unanswered, as it would on the air.
       if (!s_->targetActive || !s_->cardInField) return status(kStatusTimeout);
-      if (in.size() == 1 && (in[0] & 0xE6) == 0xA2) {
+      if (!in.empty() && (in[0] & 0xE6) == 0xA2 && in.size() == ((in[0] & 0x08) ? 2u : 1u)) {
+        // R(ACK) with the same block number, and the same CID when one follows (libnfc pings
+        // type B cards with one).
         out.push_back(kStatusOk);
-        out.push_back(static_cast<std::uint8_t>(0xA2 | (in[0] & 0x01)));
+        out.push_back(static_cast<std::uint8_t>(0xA2 | (in[0] & 0x09)));
+        if (in[0] & 0x08) out.push_back(in[1]);
         return out;
       }
       return status(kStatusTimeout);
