@@ -18,14 +18,23 @@ Bytes encodeInformation(ByteView body) {
   if (body.empty() || body.size() > kExtendedMaxLen)
     throw mrtd::Error(mrtd::ErrorArea::Transport, "PN532 frame",
                       "frame body of " + std::to_string(body.size()) + " bytes does not fit a PN532 frame");
-  Bytes out = {0x00, 0x00, 0xFF};
+  // Preamble, start code, then LEN LCS or the extended FF FF LENM LENL LCS.
+  Bytes out;
+  out.reserve(body.size() + 10);
+  out.push_back(0x00);
+  out.push_back(0x00);
+  out.push_back(0xFF);
   if (body.size() <= kNormalMaxLen) {
     auto len = static_cast<std::uint8_t>(body.size());
     out.push_back(len);
     out.push_back(static_cast<std::uint8_t>(0x100 - len));
   } else {
     auto hi = static_cast<std::uint8_t>(body.size() >> 8), lo = static_cast<std::uint8_t>(body.size() & 0xFF);
-    out.insert(out.end(), {0xFF, 0xFF, hi, lo, static_cast<std::uint8_t>(0x100 - ((hi + lo) & 0xFF))});
+    out.push_back(0xFF);
+    out.push_back(0xFF);
+    out.push_back(hi);
+    out.push_back(lo);
+    out.push_back(static_cast<std::uint8_t>(0x100 - ((hi + lo) & 0xFF)));
   }
   out.insert(out.end(), body.begin(), body.end());
   out.push_back(checksum(body));
