@@ -2,6 +2,8 @@
 // the other side of which the PN532 emulator holds a card; NfcReader exchanges APDUs through it.
 #include <gtest/gtest.h>
 
+#include <nfc/nfc.h>
+
 #include <chrono>
 
 #include "hw/test_card.hpp"
@@ -225,4 +227,28 @@ TEST_F(LibnfcPn532, LongCommandsTravelInExtendedHostFrames) {
   } catch (const Error& e) {
     EXPECT_EQ(e.area(), ErrorArea::Transport);
   }
+}
+
+TEST_F(LibnfcPn532, PollTargetUsesInAutoPoll) {
+  // nfc_initiator_poll_target (nfc-poll) drives the PN532's own polling loop, InAutoPoll.
+  pn532::CardProfile b;
+  b.typeB = true;
+  b.uid = fromHex("CAFE0001");
+  insert(b);
+  nfc_context* context = nullptr;
+  nfc_init(&context);
+  ASSERT_NE(context, nullptr);
+  nfc_device* device = nfc_open(context, emulator.connstring().c_str());
+  ASSERT_NE(device, nullptr);
+  ASSERT_GE(nfc_initiator_init(device), 0);
+  const nfc_modulation wanted[] = {{NMT_ISO14443A, NBR_106}, {NMT_ISO14443B, NBR_106}};
+  nfc_target target{};
+  EXPECT_EQ(nfc_initiator_poll_target(device, wanted, 2, 1, 1, &target), 1);
+  EXPECT_EQ(target.nm.nmt, NMT_ISO14443B);
+  EXPECT_EQ(toHex(Bytes(target.nti.nbi.abtPupi, target.nti.nbi.abtPupi + 4)), "CAFE0001");
+  emulator.removeCard();
+  EXPECT_LE(nfc_initiator_poll_target(device, wanted, 2, 1, 1, &target), 0);
+  nfc_close(device);
+  nfc_exit(context);
+  EXPECT_EQ(emulator.stats().unknownCommands, 0u);
 }

@@ -38,6 +38,7 @@ enum : std::uint8_t {
   kInListPassiveTarget = 0x4A,
   kInRelease = 0x52,
   kInSelect = 0x54,
+  kInAutoPoll = 0x60,
 };
 
 // Status byte error codes (UM0701-02 7.1, table "Error code list").
@@ -222,6 +223,29 @@ std::optional<Bytes> Emulator::handleCommand(ByteView body) {
   };
 
   std::unique_lock lock(s_->mutex);
+  // One target's data as InListPassiveTarget / InAutoPoll report it: Tg, then SENS_RES, SEL_RES,
+  // NFCID1 and (with automatic RATS) the ATS for type A; ATQB and ATTRIB_RES for type B.
+  auto targetData = [this](bool typeB) {
+    const CardProfile& p = s_->profile;
+    Bytes t = {0x01};  // Tg
+    if (!typeB) {
+      t.insert(t.end(), p.atqa.begin(), p.atqa.end());
+      t.push_back(p.sak);
+      t.push_back(static_cast<std::uint8_t>(p.uid.size()));
+      t.insert(t.end(), p.uid.begin(), p.uid.end());
+      // The ATS comes back when automatic RATS is on (SetParameters bit 4) and the card is
+      // ISO 14443-4 (SAK bit 6).
+      if ((s_->parameters & 0x10) && (p.sak & 0x20)) t.insert(t.end(), p.ats.begin(), p.ats.end());
+    } else {
+      t.push_back(0x50);  // ATQB
+      t.insert(t.end(), p.uid.begin(), p.uid.end());
+      t.insert(t.end(), p.applicationData.begin(), p.applicationData.end());
+      t.insert(t.end(), p.protocolInfo.begin(), p.protocolInfo.end());
+      t.push_back(0x01);  // ATTRIB_RES length
+      t.push_back(0x00);  // MBLI / CID 0
+    }
+    return t;
+  };
   ++s_->stats.frames;
   s_->stats.poweredDown = false;
   switch (cmd) {
@@ -297,27 +321,36 @@ std::optional<Bytes> Emulator::handleCommand(ByteView body) {
         out.push_back(0x00);
         return out;
       }
-      const CardProfile& p = s_->profile;
       out.push_back(0x01);  // NbTg
-      out.push_back(0x01);  // Tg
-      if (wantA) {
-        out.insert(out.end(), p.atqa.begin(), p.atqa.end());
-        out.push_back(p.sak);
-        out.push_back(static_cast<std::uint8_t>(p.uid.size()));
-        out.insert(out.end(), p.uid.begin(), p.uid.end());
-        // The ATS comes back when automatic RATS is on (SetParameters bit 4) and the card is
-        // ISO 14443-4 (SAK bit 6).
-        if ((s_->parameters & 0x10) && (p.sak & 0x20)) out.insert(out.end(), p.ats.begin(), p.ats.end());
-      } else {
-        out.push_back(0x50);  // ATQB
-        out.insert(out.end(), p.uid.begin(), p.uid.end());
-        out.insert(out.end(), p.applicationData.begin(), p.applicationData.end());
-        out.insert(out.end(), p.protocolInfo.begin(), p.protocolInfo.end());
-        out.insert(out.end(), {0x01, 0x00});  // ATTRIB_RES: MBLI/CID 0
-      }
+      Bytes target = targetData(wantB);
+      out.insert(out.end(), target.begin(), target.end());
       s_->targetActive = true;
       ++s_->stats.activations;
       s_->chained.clear();
+      return out;
+    }
+    case kInAutoPoll: {
+      // PollNr, Period, then the target types wanted (UM0701-02 7.3.13): 0x00 / 0x10 / 0x20 reach an
+      // ISO/IEC 14443-4 type A card, 0x03 / 0x23 a type B one. Answers at once, like
+      // InListPassiveTarget.
+      if (in.size() < 3) return std::nullopt;
+      s_->stats.fieldOn = true;
+      for (std::size_t i = 2; i < in.size() && s_->cardInField; ++i) {
+        const std::uint8_t type = in[i];
+        const bool a = !s_->profile.typeB && (type == 0x00 || type == 0x10 || type == 0x20);
+        const bool b = s_->profile.typeB && (type == 0x03 || type == 0x23);
+        if (!a && !b) continue;
+        Bytes target = targetData(b);
+        out.push_back(0x01);  // NbTg
+        out.push_back(type);
+        out.push_back(static_cast<std::uint8_t>(target.size()));
+        out.insert(out.end(), target.begin(), target.end());
+        s_->targetActive = true;
+        ++s_->stats.activations;
+        s_->chained.clear();
+        return out;
+      }
+      out.push_back(0x00);
       return out;
     }
     case kInDataExchange: {

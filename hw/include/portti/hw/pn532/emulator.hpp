@@ -2,7 +2,7 @@
 // libnfc opens "pn532_uart:/dev/pts/N" and talks to a simulated card through it. It answers the
 // commands libnfc 1.8.0 sends (CLARIFICATIONS 13; UM0701-02 chapter 7): Diagnose, GetFirmwareVersion,
 // GetGeneralStatus, ReadRegister/WriteRegister (batched), SetParameters, SAMConfiguration, PowerDown,
-// RFConfiguration, InListPassiveTarget (106 kbps type A and B), InDataExchange (with host-side MI
+// RFConfiguration, InListPassiveTarget and InAutoPoll (106 kbps type A and B), InDataExchange (with host-side MI
 // chaining), InCommunicateThru, InDeselect, InRelease, InSelect, ReadGPIO/WriteGPIO; anything else
 // gets the application-error frame.
 #pragma once
