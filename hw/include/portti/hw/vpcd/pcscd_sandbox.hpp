@@ -2,7 +2,8 @@
 // configuration (one vpcd virtual reader on a free port) so it never clashes with a system pcscd.
 // As root it runs in its own mount namespace with /run/pcscd bound to a temporary folder, and this
 // process's PC/SC client is pointed at that socket (PCSCLITE_CSOCK_NAME); without that privilege it
-// runs on the standard socket when no other pcscd is running.
+// runs on the standard socket when no other pcscd is running (sandboxes of parallel processes then
+// take turns). One sandbox at a time per process: libpcsclite reads the socket path only once.
 #pragma once
 
 #include <chrono>
