@@ -2,7 +2,9 @@
 // the other side of which the PN532 emulator holds a card; NfcReader exchanges APDUs through it.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <nfc/nfc.h>
+#include <unistd.h>
 
 #include <chrono>
 
@@ -251,4 +253,24 @@ TEST_F(LibnfcPn532, PollTargetUsesInAutoPoll) {
   nfc_close(device);
   nfc_exit(context);
   EXPECT_EQ(emulator.stats().unknownCommands, 0u);
+}
+
+TEST(Libnfc, ASilentReaderFailsToOpenWithinSeconds) {
+  // A serial line with nothing answering on it (a PN532 without power): libnfc's wake-up and
+  // Diagnose get no ACK; opening must fail with a Transport error, not hang.
+  int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+  ASSERT_GE(master, 0);
+  ASSERT_EQ(::grantpt(master), 0);
+  ASSERT_EQ(::unlockpt(master), 0);
+  char name[128];
+  ASSERT_EQ(::ptsname_r(master, name, sizeof name), 0);
+  auto t0 = std::chrono::steady_clock::now();
+  try {
+    NfcReader reader(std::string("pn532_uart:") + name);
+    FAIL() << "opened a reader that never answers";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.area(), ErrorArea::Transport);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  ::close(master);
 }
