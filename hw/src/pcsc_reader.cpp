@@ -77,14 +77,26 @@ struct PcscReader::State {
   SCARDHANDLE card = 0;
   DWORD protocol = 0;
   bool connected = false;
-  DWORD lastState = SCARD_STATE_UNAWARE;
 };
 
 PcscReader::PcscReader(const std::string& name) : s_(std::make_unique<State>()) {
   auto names = readerNames(s_->context.get());
   if (names.empty()) throw mrtd::Error(mrtd::ErrorArea::Transport, "open pcsc reader", "pcscd has no readers attached");
   if (name.empty()) {
+    // The first reader holding a card, else the first reader.
     s_->reader = names.front();
+    std::vector<SCARD_READERSTATE> states(names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      states[i].szReader = names[i].c_str();
+      states[i].dwCurrentState = SCARD_STATE_UNAWARE;
+    }
+    if (SCardGetStatusChange(s_->context.get(), 0, states.data(), static_cast<DWORD>(states.size())) == SCARD_S_SUCCESS) {
+      for (std::size_t i = 0; i < names.size(); ++i)
+        if (states[i].dwEventState & SCARD_STATE_PRESENT) {
+          s_->reader = names[i];
+          break;
+        }
+    }
   } else {
     auto exact = std::find(names.begin(), names.end(), name);
     auto part = std::find_if(names.begin(), names.end(), [&](const std::string& n) { return n.find(name) != std::string::npos; });

@@ -108,6 +108,24 @@ TEST_F(PcscVpcd, OpenReaderBySpecAndPartName) {
   }
 }
 
+TEST_F(PcscVpcd, PlainPcscPicksTheReaderHoldingACard) {
+  // vpcd has two slots, "... 00 00" on the port and "... 00 01" on port + 1: put the card in
+  // the second, so "the first reader" would be the wrong one.
+  auto names = listPcscReaders();
+  ASSERT_GE(names.size(), 2u);
+  const std::string second = pcscd_->readerName().substr(0, pcscd_->readerName().size() - 2) + "01";
+  ASSERT_NE(std::find(names.begin(), names.end(), second), names.end());
+  EXPECT_EQ(openReader("pcsc")->readerName(), names.front());  // no card anywhere: the first
+  ASSERT_TRUE(card_->insert("127.0.0.1", static_cast<std::uint16_t>(pcscd_->cardPort() + 1), 5s));
+  PcscReader slot1(second);
+  ASSERT_TRUE(slot1.waitForCard(5s));
+  auto chosen = openReader("pcsc");
+  EXPECT_EQ(chosen->readerName(), second);
+  EXPECT_EQ(chosen->transmit(CommandApdu{0x00, 0xA4, 0x02, 0x0C, fromHex("011E"), 0}).sw, 0x9000);
+  card_->remove();
+  EXPECT_TRUE(slot1.waitForRemoval(5s));
+}
+
 TEST_F(PcscVpcd, CarriesExtendedLengthApdus) {
   insert();
   PcscReader reader(pcscd_->readerName());

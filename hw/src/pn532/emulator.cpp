@@ -216,7 +216,12 @@ std::optional<Bytes> Emulator::handleCommand(ByteView body) {
   if (body.size() < 2 || body[0] != kTfiHostToPn532) return std::nullopt;
   const std::uint8_t cmd = body[1];
   ByteView in = body.subspan(2);
-  Bytes out = {kTfiPn532ToHost, static_cast<std::uint8_t>(cmd + 1)};
+  // Built by push_back after reserve: GCC 12 at -O2 warns falsely (-Warray-bounds) on inserts into
+  // a vector made from a short initializer list.
+  Bytes out;
+  out.reserve(2 + 1 + kMaxExchangeBytes);
+  out.push_back(kTfiPn532ToHost);
+  out.push_back(static_cast<std::uint8_t>(cmd + 1));
   auto status = [&](std::uint8_t s) {
     out.push_back(s);
     return out;
@@ -227,7 +232,9 @@ std::optional<Bytes> Emulator::handleCommand(ByteView body) {
   // NFCID1 and (with automatic RATS) the ATS for type A; ATQB and ATTRIB_RES for type B.
   auto targetData = [this](bool typeB) {
     const CardProfile& p = s_->profile;
-    Bytes t = {0x01};  // Tg
+    Bytes t;
+    t.reserve(64);
+    t.push_back(0x01);  // Tg
     if (!typeB) {
       t.insert(t.end(), p.atqa.begin(), p.atqa.end());
       t.push_back(p.sak);

@@ -11,8 +11,8 @@ namespace portti::hw {
 
 /// Opens the reader named by `spec`:
 ///   "sim:DIR"            the in-process virtual chip loaded from DIR;
-///   "pcsc" / "pcsc:NAME" a PC/SC reader through pcscd (the first one, or the one whose name
-///                        equals or contains NAME);
+///   "pcsc" / "pcsc:NAME" a PC/SC reader through pcscd (the first holding a card, else the first;
+///                        or the one whose name equals or contains NAME);
 ///   "nfc" / "nfc:CONN"   a libnfc device (the default one, or a connstring such as
 ///                        "pn532_uart:/dev/ttyUSB0").
 /// Throws mrtd::Error{Transport} when the reader cannot be opened, with the reason.

@@ -12,8 +12,8 @@ namespace portti::hw {
 
 class PcscReader : public CardReader {
  public:
-  /// Uses the reader whose name equals `name`, else the first whose name contains it; the first
-  /// reader when `name` is empty. Throws mrtd::Error{Transport} when pcscd is not reachable or no
+  /// Uses the reader whose name equals `name`, else the first whose name contains it; when `name`
+  /// is empty, the first reader holding a card, else the first reader. Throws mrtd::Error{Transport} when pcscd is not reachable or no
   /// such reader exists.
   explicit PcscReader(const std::string& name);
   ~PcscReader() override;
