@@ -1,10 +1,11 @@
-// portti read: reads a document over a reader (sim:DIR now; PC/SC and libnfc through hw/), with the
+// portti read: reads a document over a reader (sim:DIR, PC/SC or libnfc, see hw/open_reader.hpp), with the
 // MRZ as access key, verifies it by Passive Authentication, and prints what it found.
 // Exit 0 when the read succeeded and Passive Authentication is valid, 1 when it is not valid,
 // 3 when the read failed (the message says why).
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <chrono>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -16,12 +17,12 @@
 #include "commands.hpp"
 #include "pa_json.hpp"
 #include "portti/mrtd/card/chip_folder.hpp"
-#include "portti/mrtd/card/sim_channel.hpp"
 #include "portti/mrtd/error.hpp"
 #include "portti/mrtd/lds/dg1.hpp"
 #include "portti/mrtd/lds/dg2.hpp"
 #include "portti/mrtd/mrz.hpp"
 #include "portti/mrtd/protocol/document_reader.hpp"
+#include "portti/hw/open_reader.hpp"
 #include "portti/vision/face_image.hpp"
 
 namespace portti::cli {
@@ -105,7 +106,12 @@ int runRead(const Words& words) {
   const mrtd::pki::TrustStore trust = trustFromArgs(args);
   const mrtd::pki::PaOptions paOptions = paOptionsFromArgs(args);
 
-  std::unique_ptr<mrtd::ApduChannel> channel = mrtd::SimChannel::open(readerName);
+  std::unique_ptr<hw::CardReader> channel = hw::openReader(readerName);
+  const int waitSeconds = std::stoi(args.get("wait").value_or("10"));
+  if (!channel->waitForCard(std::chrono::seconds(waitSeconds))) {
+    throw mrtd::Error(mrtd::ErrorArea::Transport, "wait for card",
+                      "no document on " + channel->readerName() + " within " + std::to_string(waitSeconds) + " s");
+  }
   const mrtd::DocumentRead read = mrtd::readDocument(*channel, mrtd::bacKeySeed(mrtd::mrzInformation(accessMrz)));
 
   std::map<int, mrtd::Bytes> dataGroups;

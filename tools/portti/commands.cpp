@@ -8,6 +8,7 @@ int runPa(const Words& words);    // cmd_pa.cpp
 int runPki(const Words& words);   // cmd_pki.cpp
 int runChip(const Words& words);  // cmd_chip.cpp
 int runRead(const Words& words);  // cmd_read.cpp
+int runReaders(const Words& words);  // cmd_readers.cpp
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
@@ -15,7 +16,8 @@ const std::vector<Command>& commands() {
       {"pa", "pa --sod EF.SOD [--dg N=FILE ...] [--trust PATH ...] [--crl FILE ...] [--at YYYY-MM-DD] [--json]", runPa},
       {"pki", "pki make-test DIR", runPki},
       {"chip", "chip make --mrz MRZ --photo FACE --pki DIR --out CHIP_DIR [--fault F]", runChip},
-      {"read", "read --reader sim:DIR --mrz MRZ --trust PATH... [--crl FILE] [--at YYYY-MM-DD] [--out DUMP_DIR] [--json]", runRead},
+      {"read", "read --reader sim:DIR|pcsc[:NAME]|nfc[:CONNSTRING] --mrz MRZ --trust PATH... [--crl FILE] [--at YYYY-MM-DD] [--wait SECONDS] [--out DUMP_DIR] [--json]", runRead},
+      {"readers", "readers [--json]", runReaders},
   };
   return all;
 }
