@@ -168,6 +168,8 @@ int eval(const Args& args) {
   o->set("fnmr_at_fmr_0", m.atFmr0.fnmr);
   o->set("threshold_at_fmr_0", m.atFmr0.threshold);
   o->set("eer", m.eer);
+  o->set("lowest_genuine_score", *std::min_element(genuine.begin(), genuine.end()));
+  o->set("highest_impostor_score", *std::max_element(impostor.begin(), impostor.end()));
   o->set("threshold", m.atThreshold.threshold);
   o->set("fmr_at_threshold", m.atThreshold.fmr);
   o->set("fnmr_at_threshold", m.atThreshold.fnmr);

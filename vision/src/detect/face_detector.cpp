@@ -46,13 +46,16 @@ struct FaceDetector::Impl {
   dlib::shape_predictor predictor;
 };
 
-FaceDetector::FaceDetector(const std::string& landmarkModel) : impl_(std::make_unique<Impl>()) {
+FaceDetector::FaceDetector(const std::string& landmarkModel) {
+  dlib::shape_predictor predictor;  // read first: a missing file fails before the detector is built
   try {
-    dlib::deserialize(landmarkModel) >> impl_->predictor;
+    dlib::deserialize(landmarkModel) >> predictor;
   } catch (const std::exception& e) {
     throw ModelError("cannot load the landmark model " + landmarkModel + ": " + e.what());
   }
-  if (impl_->predictor.num_parts() != 68) throw ModelError(landmarkModel + ": not a 68-point shape predictor");
+  if (predictor.num_parts() != 68) throw ModelError(landmarkModel + ": not a 68-point shape predictor");
+  impl_ = std::make_unique<Impl>();
+  impl_->predictor = std::move(predictor);
 }
 
 FaceDetector::~FaceDetector() = default;
