@@ -64,14 +64,14 @@ cv::Mat loadImage(const std::string& path) {
 int compare(const Args& args) {
   const auto& pos = args.positional();
   if (pos.size() != 3) throw UsageError("give two images");
+  const cv::Mat imageA = loadImage(pos[1]), imageB = loadImage(pos[2]);  // before the models: fail fast
   vision::FaceVerifier verifier(configFromArgs(args));
   const bool aligned = args.flag("aligned");
-  auto analyse = [&](const std::string& path) {
-    const cv::Mat image = loadImage(path);
+  auto analyse = [&](const cv::Mat& image) {
     return aligned ? verifier.analyseAligned(image) : verifier.analyse(image);
   };
-  const auto a = analyse(pos[1]);
-  const auto b = analyse(pos[2]);
+  const auto a = analyse(imageA);
+  const auto b = analyse(imageB);
   if (!a.descriptor) throw vision::FaceError(pos[1] + ": no face found");
   if (!b.descriptor) throw vision::FaceError(pos[2] + ": no face found");
   const auto c = verifier.compare(*a.descriptor, *b.descriptor);
