@@ -38,24 +38,28 @@ class FaceVerifierTest : public ::testing::Test {
     EXPECT_FALSE(m.empty()) << id << "/" << which;
     return m;
   }
-  static FaceDescriptor describe(const cv::Mat& image) {
+  static FaceTemplate describe(const cv::Mat& image) {
     auto a = verifier_->analyse(image);
     EXPECT_TRUE(a.descriptor.has_value());
-    return a.descriptor.value_or(FaceDescriptor{});
+    return a.descriptor.value_or(FaceTemplate{});
   }
   static inline std::unique_ptr<FaceVerifier> verifier_;
 };
 
 TEST_F(FaceVerifierTest, SamePersonScoresAboveTheThresholdDifferentPeopleBelow) {
   const std::vector<std::string> ids = {"001", "002", "003"};
-  std::vector<FaceDescriptor> neutral, smiling;
+  std::vector<FaceTemplate> neutral, smiling;
   for (const auto& id : ids) {
     neutral.push_back(describe(portrait(id, "neutral")));
     smiling.push_back(describe(portrait(id, "smiling")));
   }
+  double lowestGenuineOnnx = 1, highestImpostorOnnx = -1;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     for (std::size_t j = 0; j < ids.size(); ++j) {
       const auto c = verifier_->compare(neutral[i], smiling[j]);
+      ASSERT_TRUE(c.onnxScore.has_value());  // config/face.conf loads the ONNX backend too
+      if (i == j) lowestGenuineOnnx = std::min(lowestGenuineOnnx, *c.onnxScore);
+      if (i != j) highestImpostorOnnx = std::max(highestImpostorOnnx, *c.onnxScore);
       if (i == j) {
         EXPECT_TRUE(c.match) << ids[i] << " score " << c.score;
         EXPECT_LT(c.distance, 0.47) << ids[i];  // the loader is right: dlib's model gives this on FRLL
@@ -65,6 +69,21 @@ TEST_F(FaceVerifierTest, SamePersonScoresAboveTheThresholdDifferentPeopleBelow) 
       }
     }
   }
+  // The ONNX network's cosine similarity separates the same pairs by a wide margin.
+  EXPECT_GT(lowestGenuineOnnx, highestImpostorOnnx + 0.2);
+}
+
+TEST_F(FaceVerifierTest, ArcFaceCropPutsTheEyesOnTheTemplate) {
+  const auto a = verifier_->assess(portrait("001", "neutral"));
+  ASSERT_EQ(a.arcCrop.size(), cv::Size(112, 112));
+  // Re-detect landmarks on the crop: the eye centres land near the template's (38.3, 51.7), (73.5, 51.5).
+  const auto lm = verifier_->analyseAligned(a.arcCrop).detection.subject.landmarks;
+  cv::Point2f right(0, 0), left(0, 0);
+  for (int i = 36; i <= 41; ++i) right += lm[static_cast<std::size_t>(i)] / 6.0f;
+  for (int i = 42; i <= 47; ++i) left += lm[static_cast<std::size_t>(i)] / 6.0f;
+  EXPECT_NEAR(right.x, 38.3, 4);
+  EXPECT_NEAR(left.x, 73.5, 4);
+  EXPECT_NEAR(right.y, 51.7, 4);
 }
 
 TEST_F(FaceVerifierTest, ChipLikePortraitStillMatches) {

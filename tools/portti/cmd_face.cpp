@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <cmath>
 #include <iostream>
+#include <map>
 #include <stdexcept>
 
 #include "args.hpp"
@@ -78,9 +80,13 @@ int compare(const Args& args) {
   if (args.flag("json")) {
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("score", c.score);
-    o->set("distance", c.distance);
     o->set("match", c.match);
     o->set("threshold", c.threshold);
+    o->set("backend", vision::backendName(verifier.config().backend));
+    o->set("distance", c.distance);
+    o->set("dlib_score", c.dlibScore);
+    if (c.onnxScore) o->set("onnx_score", *c.onnxScore);
+    if (c.fusionScore) o->set("fusion_score", *c.fusionScore);
     Object::Ptr q = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     q->set("a", qualityJson(a));
     q->set("b", qualityJson(b));
@@ -109,18 +115,28 @@ bool isImage(const fs::path& p) {
   return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".jp2";
 }
 
+cv::Mat chipPortrait(const cv::Mat& image, bool jp2) {
+  const int w = std::min(image.cols, image.rows * 3 / 4), h = std::min(image.rows, w * 4 / 3);
+  const cv::Mat crop = image(cv::Rect((image.cols - w) / 2, (image.rows - h) / 2, w, h));
+  const auto chip = vision::encodeChipPortrait(crop, 360, 20000, jp2 ? vision::ImageFormat::Jpeg2000 : vision::ImageFormat::Jpeg);
+  return vision::decodeImage(chip.bytes);
+}
+
 int eval(const Args& args) {
   const fs::path dataset = args.require("dataset");
   if (!fs::is_directory(dataset)) throw std::runtime_error(dataset.string() + ": not a folder");
   const auto limitArg = args.get("limit");
   const std::size_t limit = limitArg ? static_cast<std::size_t>(std::stoul(*limitArg)) : SIZE_MAX;
   const bool aligned = args.flag("aligned");
+  // --chip-like jpeg|jp2: each identity's first image becomes a DG2-like portrait (3:4, 360x480, <= 20 KB).
+  const auto chipLike = args.get("chip-like");
+  if (chipLike && *chipLike != "jpeg" && *chipLike != "jp2") throw UsageError("--chip-like takes jpeg or jp2");
   vision::FaceVerifier verifier(configFromArgs(args));
   const auto started = std::chrono::steady_clock::now();
 
   struct Sample {
     std::size_t identity;
-    vision::FaceDescriptor descriptor;
+    vision::FaceTemplate descriptor;
   };
   std::vector<Sample> samples;
   std::size_t images = 0, failures = 0, identities = 0;
@@ -130,9 +146,11 @@ int eval(const Args& args) {
     for (const auto& file : sortedEntries(dir, false)) {
       if (!isImage(file)) continue;
       ++images;
+      const bool first = !any;
       any = true;
       try {
-        const cv::Mat image = loadImage(file.string());
+        cv::Mat image = loadImage(file.string());
+        if (chipLike && first) image = chipPortrait(image, *chipLike == "jp2");
         auto a = aligned ? verifier.analyseAligned(image) : verifier.analyse(image);
         if (a.descriptor) {
           samples.push_back({identities, *a.descriptor});
@@ -145,11 +163,21 @@ int eval(const Args& args) {
     }
     if (any) ++identities;
   }
+  // Scores of every backend at once (the ONNX ones when its model is configured), to choose by measurement.
   std::vector<double> genuine, impostor;
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> byBackend;
   for (std::size_t i = 0; i < samples.size(); ++i) {
     for (std::size_t j = i + 1; j < samples.size(); ++j) {
-      const double score = verifier.compare(samples[i].descriptor, samples[j].descriptor).score;
-      (samples[i].identity == samples[j].identity ? genuine : impostor).push_back(score);
+      const auto c = verifier.compare(samples[i].descriptor, samples[j].descriptor);
+      const bool same = samples[i].identity == samples[j].identity;
+      (same ? genuine : impostor).push_back(c.score);
+      auto add = [&](const char* name, double score) {
+        auto& lists = byBackend[name];
+        (same ? lists.first : lists.second).push_back(score);
+      };
+      add("dlib", c.dlibScore);
+      if (c.onnxScore) add("onnx", *c.onnxScore);
+      if (c.fusionScore) add("fusion", *c.fusionScore);
     }
   }
   const auto m = vision::verificationMetrics(genuine, impostor, verifier.config().threshold);
@@ -177,6 +205,27 @@ int eval(const Args& args) {
          static_cast<std::size_t>(std::lround(m.atThreshold.fmr * static_cast<double>(m.impostorPairs))));
   o->set("genuine_rejected_at_threshold",
          static_cast<std::size_t>(std::lround(m.atThreshold.fnmr * static_cast<double>(m.genuinePairs))));
+  o->set("backend", vision::backendName(verifier.config().backend));
+  Object::Ptr backends = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const auto& [name, lists] : byBackend) {
+    const auto bm = vision::verificationMetrics(lists.first, lists.second, 0);
+    Object::Ptr b = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    b->set("fnmr_at_fmr_1pct", bm.atFmr1pct.fnmr);
+    b->set("fnmr_at_fmr_0_1pct", bm.atFmr01pct.fnmr);
+    b->set("threshold_at_fmr_0_1pct", bm.atFmr01pct.threshold);
+    b->set("fnmr_at_fmr_0", bm.atFmr0.fnmr);
+    b->set("threshold_at_fmr_0", bm.atFmr0.threshold);
+    b->set("eer", bm.eer);
+    b->set("lowest_genuine_score", *std::min_element(lists.first.begin(), lists.first.end()));
+    double mean = 0, var = 0;  // impostor statistics: the fusion's z-score calibration
+    for (double x : lists.second) mean += x;
+    mean /= static_cast<double>(lists.second.size());
+    for (double x : lists.second) var += (x - mean) * (x - mean);
+    b->set("impostor_mean", mean);
+    b->set("impostor_std", std::sqrt(var / static_cast<double>(lists.second.size())));
+    backends->set(name, b);
+  }
+  o->set("backends", backends);
   o->set("seconds", seconds);
   if (args.flag("json")) {
     o->stringify(std::cout, 2);

@@ -19,7 +19,7 @@ const std::vector<Command>& commands() {
       {"chip", "chip make --mrz MRZ --photo FACE --pki DIR --out CHIP_DIR [--fault F]", runChip},
       {"read", "read --reader sim:DIR|pcsc[:NAME]|nfc[:CONNSTRING] --mrz MRZ --trust PATH... [--crl FILE] [--at YYYY-MM-DD] [--wait SECONDS] [--out DUMP_DIR] [--json]", runRead},
       {"readers", "readers [--json]", runReaders},
-      {"face", "face compare A B [--aligned] [--config FILE] [--json] | face eval --dataset DIR [--aligned] [--limit N] [--config FILE] [--json]", runFace},
+      {"face", "face compare A B [--aligned] [--config FILE] [--json] | face eval --dataset DIR [--aligned] [--chip-like jpeg|jp2] [--limit N] [--config FILE] [--json]", runFace},
   };
   return all;
 }

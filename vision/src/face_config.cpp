@@ -15,6 +15,15 @@ std::string trim(const std::string& s) {
 }
 }  // namespace
 
+const char* backendName(FaceBackend b) {
+  switch (b) {
+    case FaceBackend::Dlib: return "dlib";
+    case FaceBackend::Onnx: return "onnx";
+    case FaceBackend::Fusion: return "fusion";
+  }
+  return "unknown";
+}
+
 FaceConfig FaceConfig::load(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read face config " + path);
@@ -26,6 +35,10 @@ FaceConfig FaceConfig::load(const std::string& path) {
   std::map<std::string, double*> numbers = {
       {"threshold", &c.threshold},
       {"target_fmr", &c.targetFmr},
+      {"fusion.dlib_impostor_mean", &c.dlibImpostorMean},
+      {"fusion.dlib_impostor_std", &c.dlibImpostorStd},
+      {"fusion.onnx_impostor_mean", &c.onnxImpostorMean},
+      {"fusion.onnx_impostor_std", &c.onnxImpostorStd},
       {"quality.min_inter_eye_pixels", &c.quality.minInterEyePixels},
       {"quality.max_yaw_degrees", &c.quality.maxYawDegrees},
       {"quality.max_pitch_degrees", &c.quality.maxPitchDegrees},
@@ -48,6 +61,13 @@ FaceConfig FaceConfig::load(const std::string& path) {
     const std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
     if (key == "model_dir") {
       c.modelDir = resolve(value);
+    } else if (key == "onnx_model") {
+      c.onnxModel = resolve(value);
+    } else if (key == "backend") {
+      if (value == "dlib") c.backend = FaceBackend::Dlib;
+      else if (value == "onnx") c.backend = FaceBackend::Onnx;
+      else if (value == "fusion") c.backend = FaceBackend::Fusion;
+      else throw std::runtime_error(where + ": backend is dlib, onnx or fusion");
     } else if (key == "landmark_model") {
       c.landmarkModel = resolve(value);
     } else if (auto it = numbers.find(key); it != numbers.end()) {
@@ -63,6 +83,9 @@ FaceConfig FaceConfig::load(const std::string& path) {
     }
   }
   if (c.modelDir.empty()) throw std::runtime_error(path + ": model_dir is missing");
+  if (c.backend != FaceBackend::Dlib && c.onnxModel.empty()) {
+    throw std::runtime_error(path + ": backend " + backendName(c.backend) + " needs onnx_model");
+  }
   return c;
 }
 

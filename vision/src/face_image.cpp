@@ -104,7 +104,7 @@ cv::Mat decodeImage(std::span<const std::uint8_t> bytes) {
 
 namespace portti::vision {
 
-EncodedPortrait encodeChipPortrait(const cv::Mat& image, int width, std::size_t maxBytes) {
+EncodedPortrait encodeChipPortrait(const cv::Mat& image, int width, std::size_t maxBytes, ImageFormat format) {
   if (image.empty()) throw ImageError("no image to encode");
   cv::Mat scaled;
   const int height = static_cast<int>(std::lround(static_cast<double>(image.rows) * width / image.cols));
@@ -112,6 +112,17 @@ EncodedPortrait encodeChipPortrait(const cv::Mat& image, int width, std::size_t 
   EncodedPortrait out;
   out.width = scaled.cols;
   out.height = scaled.rows;
+  out.format = format;
+  if (format == ImageFormat::Jpeg2000) {
+    // OpenJPEG's rate in thousandths of the raw size; lower it until the file fits.
+    for (int rate = 200; rate >= 5; rate = rate * 4 / 5) {
+      if (!cv::imencode(".jp2", scaled, out.bytes, {cv::IMWRITE_JPEG2000_COMPRESSION_X1000, rate}))
+        throw ImageError("cannot encode the portrait as JPEG 2000");
+      if (out.bytes.size() <= maxBytes) break;
+    }
+    return out;
+  }
+  if (format != ImageFormat::Jpeg) throw ImageError("a chip portrait is JPEG or JPEG 2000");
   for (int quality = 90; quality >= 20; quality -= 5) {
     if (!cv::imencode(".jpg", scaled, out.bytes, {cv::IMWRITE_JPEG_QUALITY, quality}))
       throw ImageError("cannot encode the portrait as JPEG");

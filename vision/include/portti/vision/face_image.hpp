@@ -42,8 +42,9 @@ struct EncodedPortrait {
   int height = 0;
 };
 
-/// Scales `image` to `width` pixels wide (keeping its aspect ratio) and encodes it as JPEG, lowering
-/// the quality until it fits `maxBytes` (or the lowest quality is reached).
-EncodedPortrait encodeChipPortrait(const cv::Mat& image, int width = 480, std::size_t maxBytes = 20000);
+/// Scales `image` to `width` pixels wide (keeping its aspect ratio) and encodes it as JPEG or JPEG 2000,
+/// lowering the quality until it fits `maxBytes` (or the lowest quality is reached).
+EncodedPortrait encodeChipPortrait(const cv::Mat& image, int width = 480, std::size_t maxBytes = 20000,
+                                   ImageFormat format = ImageFormat::Jpeg);
 
 }  // namespace portti::vision
