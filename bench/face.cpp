@@ -17,12 +17,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <vector>
 
 #include "portti/vision/detect/face_detector.hpp"
 #include "portti/vision/embed/face_embedder.hpp"
+#include "portti/vision/embed/onnx_face_feature.hpp"
 #include "portti/vision/face_config.hpp"
 #include "portti/vision/face_image.hpp"
 #include "portti/vision/quality/capture_quality.hpp"
@@ -63,7 +65,7 @@ const char* blasName() {
 }
 
 void benchImage(const char* label, const std::vector<std::uint8_t>& encoded, const FaceDetector& detector,
-                FaceEmbedder& embedder) {
+                FaceEmbedder& embedder, OnnxFaceFeature* onnx) {
   cv::Mat image;
   const double decode = medianMs([&] { image = decodeImage(encoded); });
   FaceDetection det;
@@ -80,6 +82,12 @@ void benchImage(const char* label, const std::vector<std::uint8_t>& encoded, con
   const double embed = medianMs([&] { d = embedder.embed(chip); });
   const double compare = medianMs([&] { for (int i = 0; i < 1000; ++i) (void)descriptorDistance(d, d); }) / 1000;
   const double total = decode + detectAndLandmarks + align + quality + embed + compare;
+  if (onnx) {
+    cv::Mat crop;
+    const double arcAlign = medianMs([&] { crop = alignArcFace(image, det.subject.landmarks); });
+    const double onnxEmbed = medianMs([&] { (void)onnx->embed(crop); });
+    std::printf("%-28s ONNX backend: ArcFace align %.1f, fr_feature embed %.1f ms\n", label, arcAlign, onnxEmbed);
+  }
   std::printf("%-28s decode %6.1f  detect %6.1f  landmarks %5.1f  align %5.1f  quality %5.1f  embed %6.1f  compare %.4f  | total %6.1f ms CPU\n",
               label, decode, detectAndLandmarks - landmarks, landmarks, align, quality, embed, compare, total);
 
@@ -116,6 +124,8 @@ int main() {
   const FaceConfig config = FaceConfig::load("config/face.conf");
   const FaceDetector detector(config.landmarkModel);
   auto embedder = FaceEmbedder::loadFaceApi(config.modelDir);
+  std::unique_ptr<OnnxFaceFeature> onnx;
+  if (!config.onnxModel.empty()) onnx = std::make_unique<OnnxFaceFeature>(config.onnxModel);
 
   // A camera frame: the portrait at 360 px on a grey 640x480 background.
   const cv::Mat portrait = cv::imread(frll + "/001/neutral.jpg");
@@ -133,8 +143,8 @@ int main() {
     cv::setNumThreads(threads);
     std::printf("-- %d thread%s (BLAS and OpenCV)%s\n", threads, threads > 1 ? "s" : "",
                 setThreads ? "" : " [BLAS threads not settable]");
-    benchImage("camera frame 640x480", frameJpeg, detector, *embedder);
-    benchImage("chip portrait 240x300 JPEG", chip.bytes, detector, *embedder);
+    benchImage("camera frame 640x480", frameJpeg, detector, *embedder, onnx.get());
+    benchImage("chip portrait 240x300 JPEG", chip.bytes, detector, *embedder, onnx.get());
   }
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
