@@ -160,6 +160,17 @@ TEST_F(FaceVerifierTest, QualityReasonsFireOnBadCaptures) {
   EXPECT_TRUE(hasReason(q, QualityReason::SeveralFaces));
   EXPECT_EQ(q.measures.otherFaces, 1);
 
+  // A passer-by, smaller and off-centre, beside the traveller: the traveller is the subject.
+  cv::Mat canvas(600, 900, CV_8UC3, cv::Scalar(128, 128, 128)), passerBy;
+  good.copyTo(canvas(cv::Rect(150, 0, 600, 600)));
+  cv::resize(portrait("003", "neutral"), passerBy, cv::Size(300, 300), 0, 0, cv::INTER_AREA);
+  passerBy(cv::Rect(0, 0, 150, 300)).copyTo(canvas(cv::Rect(0, 300, 150, 300)));
+  passerBy(cv::Rect(150, 0, 150, 300)).copyTo(canvas(cv::Rect(750, 300, 150, 300)));
+  auto crowd = verifier_->assess(canvas);
+  ASSERT_TRUE(crowd.detection.found);
+  EXPECT_GT(crowd.detection.subject.box.x, 150);
+  EXPECT_LT(crowd.detection.subject.box.br().x, 750);
+
   cv::Mat turned;  // head rolled by 35 degrees
   const cv::Mat rot = cv::getRotationMatrix2D(cv::Point2f(300, 300), 35, 1.0);
   cv::warpAffine(good, turned, rot, good.size());
