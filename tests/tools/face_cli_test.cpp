@@ -41,6 +41,8 @@ TEST_F(FaceCli, CompareSamePersonAndDifferentPeople) {
 TEST_F(FaceCli, CompareWithoutAFaceOrFileFailsClearly) {
   EXPECT_EQ(runPortti("face compare /nonexistent.jpg " + kFrll + "/010/smiling.jpg").exitCode, 3);
   EXPECT_EQ(runPortti("face compare " + kFrll + "/010/neutral.jpg").exitCode, 2);  // one image only
+  EXPECT_EQ(runPortti("face eval --dataset " + kFrll + " --limit many").exitCode, 2);
+  EXPECT_EQ(runPortti("face eval --dataset /nonexistent").exitCode, 3);
 }
 
 TEST_F(FaceCli, EvalOnAFewIdentities) {

@@ -126,7 +126,13 @@ int eval(const Args& args) {
   const fs::path dataset = args.require("dataset");
   if (!fs::is_directory(dataset)) throw std::runtime_error(dataset.string() + ": not a folder");
   const auto limitArg = args.get("limit");
-  const std::size_t limit = limitArg ? static_cast<std::size_t>(std::stoul(*limitArg)) : SIZE_MAX;
+  std::size_t limit = SIZE_MAX;
+  if (limitArg) {
+    if (limitArg->empty() || limitArg->find_first_not_of("0123456789") != std::string::npos || limitArg->size() > 9) {
+      throw UsageError("--limit takes a number of identities");
+    }
+    limit = std::stoul(*limitArg);
+  }
   const bool aligned = args.flag("aligned");
   // --chip-like jpeg|jp2: each identity's first image becomes a DG2-like portrait (3:4, 360x480, <= 20 KB).
   const auto chipLike = args.get("chip-like");
