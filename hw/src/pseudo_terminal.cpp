@@ -18,7 +18,8 @@ PseudoTerminal::PseudoTerminal() {
   if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0) {
     const int err = errno;
     if (master_ >= 0) ::close(master_);
-    throw mrtd::Error(mrtd::ErrorArea::Transport, "pseudo-terminal", std::string("no pseudo-terminal: ") + std::strerror(err));
+    throw mrtd::Error(mrtd::ErrorArea::Transport, "pseudo-terminal",
+                      std::string("no pseudo-terminal: ") + std::strerror(err));
   }
   char name[128];
   if (::ptsname_r(master_, name, sizeof name) != 0) {

@@ -1,10 +1,11 @@
 // MRZ sources: the serial document reader's line protocol over a real pseudo-terminal (termios on
 // the slave side, as on a USB CDC-ACM port), manual entry and the CAN.
+#include "portti/hw/access_key_source.hpp"
+
 #include <gtest/gtest.h>
 
 #include <thread>
 
-#include "portti/hw/access_key_source.hpp"
 #include "portti/hw/pseudo_terminal.hpp"
 #include "portti/mrtd/error.hpp"
 

@@ -1,14 +1,14 @@
 // The camera backends that run here: the synthetic pattern, image sequences (folder, glob) and a
 // video file through OpenCV videoio, and a camera that stops delivering frames. V4L2 needs a
 // /dev/video device, which this machine has not: only its "cannot open" path is tested.
+#include "portti/hw/camera.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
-
-#include "portti/hw/camera.hpp"
 
 namespace portti::hw {
 namespace {
@@ -59,7 +59,8 @@ TEST(Camera, SyntheticDeliversNumberedTimestampedFramesOfTheRequestedSize) {
 
 TEST(Camera, ImageFolderPlaysInNameOrderThenEnds) {
   TempDir dir;
-  for (int i = 0; i < 3; ++i) cv::imwrite((dir.path / join({"f", std::to_string(i), ".png"})).string(), numbered(i));
+  for (int i = 0; i < 3; ++i)
+    cv::imwrite((dir.path / join({"f", std::to_string(i), ".png"})).string(), numbered(i));
   fs::create_directory(dir.path / "sub");  // not an image: ignored
   auto camera = openCamera(join({"sim:", dir.path.string(), ",fps=100"}));
   EXPECT_EQ(camera->settings().width, 64);
@@ -78,7 +79,8 @@ TEST(Camera, ImageFolderPlaysInNameOrderThenEnds) {
 
 TEST(Camera, GlobWithLoopAndSizeStartsAgain) {
   TempDir dir;
-  for (int i = 0; i < 2; ++i) cv::imwrite((dir.path / join({"f", std::to_string(i), ".jpg"})).string(), numbered(i));
+  for (int i = 0; i < 2; ++i)
+    cv::imwrite((dir.path / join({"f", std::to_string(i), ".jpg"})).string(), numbered(i));
   cv::imwrite((dir.path / "other.png").string(), numbered(5));
   auto camera = openCamera(join({"sim:", (dir.path / "*.jpg").string(), ",loop,size=32x24,fps=100"}));
   for (int i = 0; i < 5; ++i) {

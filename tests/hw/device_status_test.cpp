@@ -30,8 +30,9 @@ TEST(DeviceStatus, ReaderThroughLibnfcAndThePn532Emulator) {
 }
 
 TEST(DeviceStatus, AbsentDevicesSayWhy) {
-  const DeviceStatus statuses[] = {probeReader("nfc:pn532_uart:/dev/portti-no-such-tty"), probeCamera("v4l2:/dev/video97"),
-                                   probeGate("gpio:gpiochip97:17"), probeIndicatorLights("gpio:gpiochip97:1,2,3"),
+  const DeviceStatus statuses[] = {probeReader("nfc:pn532_uart:/dev/portti-no-such-tty"),
+                                   probeCamera("v4l2:/dev/video97"), probeGate("gpio:gpiochip97:17"),
+                                   probeIndicatorLights("gpio:gpiochip97:1,2,3"),
                                    probeAccessKeySource("serial:/dev/ttyNOPE0")};
   for (const auto& s : statuses) {
     EXPECT_FALSE(s.present) << s.spec;
@@ -43,7 +44,8 @@ TEST(DeviceStatus, AbsentDevicesSayWhy) {
 }
 
 TEST(DeviceStatus, SimulatedDevicesPass) {
-  for (const auto& s : {probeCamera("synthetic:64x48"), probeGate("sim"), probeIndicatorLights("sim"), probeAccessKeySource("manual")}) {
+  for (const auto& s : {probeCamera("synthetic:64x48"), probeGate("sim"), probeIndicatorLights("sim"),
+                        probeAccessKeySource("manual")}) {
     EXPECT_TRUE(s.present) << s.kind << ": " << s.lastError;
     EXPECT_EQ(s.selfTest, SelfTest::Passed) << s.kind << ": " << s.selfTestDetail;
     EXPECT_FALSE(s.model.empty()) << s.kind;

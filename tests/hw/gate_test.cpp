@@ -1,6 +1,8 @@
 // The gate's fail-safe behaviour on the sim line (in process and in a child process that is
 // signalled, killed, exits or crashes while the gate is open), and the GPIO backend's refusal when
 // there is no GPIO chip (none on this machine).
+#include "portti/hw/gate.hpp"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -10,7 +12,6 @@
 #include <filesystem>
 #include <thread>
 
-#include "portti/hw/gate.hpp"
 #include "portti/hw/indicator_lights.hpp"
 
 namespace portti::hw {
@@ -109,7 +110,8 @@ TEST(Gate, NoGpioChipIsAClearErrorAndNoGate) {
     openGate("gpio:gpiochip97:17");
     FAIL() << "opened a GPIO chip that does not exist";
   } catch (const DeviceError& e) {
-    EXPECT_NE(std::string(e.what()).find("cannot open GPIO chip 'gpiochip97'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("cannot open GPIO chip 'gpiochip97'"), std::string::npos)
+        << e.what();
   }
   EXPECT_THROW(openGate("gpio:gpiochip0"), DeviceError);
   EXPECT_THROW(openGate("relay:1"), DeviceError);
@@ -174,7 +176,8 @@ TEST_F(GateInChild, SigtermClosesTheGateBeforeTheProcessEnds) {
   const pid_t pid = start(End::Wait);
   ::kill(pid, SIGTERM);
   const int status = waitChild(pid);
-  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM) << "the guard must end the process by the signal";
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM)
+      << "the guard must end the process by the signal";
   const auto state = readSimLineFile(file_);
   EXPECT_FALSE(state.active);
   EXPECT_EQ(state.reason, "set inactive") << "the guard itself must close the line";
@@ -229,17 +232,22 @@ namespace portti::hw {
 namespace {
 
 struct SimLights {
-  std::shared_ptr<SimLineState> red = std::make_shared<SimLineState>(), amber = std::make_shared<SimLineState>(),
+  std::shared_ptr<SimLineState> red = std::make_shared<SimLineState>(),
+                                amber = std::make_shared<SimLineState>(),
                                 green = std::make_shared<SimLineState>();
-  IndicatorLights lights{std::make_unique<SimLine>(red), std::make_unique<SimLine>(amber), std::make_unique<SimLine>(green), "sim"};
-  std::string lamps() const { return std::string(red->active ? "R" : "-") + (amber->active ? "A" : "-") + (green->active ? "G" : "-"); }
+  IndicatorLights lights{std::make_unique<SimLine>(red), std::make_unique<SimLine>(amber),
+                         std::make_unique<SimLine>(green), "sim"};
+  std::string lamps() const {
+    return std::string(red->active ? "R" : "-") + (amber->active ? "A" : "-") + (green->active ? "G" : "-");
+  }
 };
 
 TEST(IndicatorLights, EachSignalLightsItsLamps) {
   SimLights l;
   EXPECT_EQ(l.lamps(), "---");
-  const std::pair<Signal, const char*> table[] = {{Signal::Ready, "--G"}, {Signal::Busy, "-A-"}, {Signal::Pass, "--G"},
-                                                  {Signal::Refuse, "R--"}, {Signal::Fault, "RA-"}, {Signal::Off, "---"}};
+  const std::pair<Signal, const char*> table[] = {{Signal::Ready, "--G"}, {Signal::Busy, "-A-"},
+                                                  {Signal::Pass, "--G"},  {Signal::Refuse, "R--"},
+                                                  {Signal::Fault, "RA-"}, {Signal::Off, "---"}};
   for (auto [signal, lamps] : table) {
     l.lights.show(signal);
     EXPECT_EQ(l.lamps(), lamps) << signalName(signal);

@@ -1,10 +1,9 @@
 // `portti devices` as an operator runs it: simulated devices pass, absent ones are reported with
 // the reason and exit 1.
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include "tools/run_portti.hpp"
 
@@ -27,7 +26,9 @@ TEST(PorttiDevices, SimulatedDevicesPassAsJson) {
 }
 
 TEST(PorttiDevices, AbsentDevicesAreReportedAndExitOne) {
-  auto r = runPortti("devices --camera v4l2:/dev/video97 --gate gpio:gpiochip97:17 --reader nfc:pn532_uart:/dev/portti-no-such-tty");
+  auto r = runPortti(
+      "devices --camera v4l2:/dev/video97 --gate gpio:gpiochip97:17 --reader "
+      "nfc:pn532_uart:/dev/portti-no-such-tty");
   EXPECT_EQ(r.exitCode, 1) << r.out;
   EXPECT_NE(r.out.find("camera v4l2:/dev/video97: absent"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("cannot open GPIO chip 'gpiochip97'"), std::string::npos) << r.out;

@@ -8,10 +8,9 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
-#include <opencv2/core/utils/logger.hpp>
-
 #include <cstdlib>
 #include <iostream>
+#include <opencv2/core/utils/logger.hpp>
 
 #include "args.hpp"
 #include "commands.hpp"

@@ -4,10 +4,9 @@
 #pragma once
 
 #include <memory>
+#include <opencv2/core/mat.hpp>
 #include <string>
 #include <vector>
-
-#include <opencv2/core/mat.hpp>
 
 #include "portti/hw/camera.hpp"
 
@@ -33,11 +32,14 @@ struct SourceOptions {
   long stallAfter = -1;  ///< -1: never
 };
 
-std::unique_ptr<FrameSource> openVideoCapture(const std::string& pathOrIndex, bool isDevice, const SourceOptions& options);
-std::unique_ptr<FrameSource> openImageSequence(const std::vector<std::string>& files, const std::string& label, const SourceOptions& options);
+std::unique_ptr<FrameSource> openVideoCapture(const std::string& pathOrIndex, bool isDevice,
+                                              const SourceOptions& options);
+std::unique_ptr<FrameSource> openImageSequence(const std::vector<std::string>& files,
+                                               const std::string& label, const SourceOptions& options);
 std::unique_ptr<FrameSource> openSynthetic(const SourceOptions& options);
 
 /// The camera over any source: a capture thread keeps the newest frame; grab() waits for it.
-std::unique_ptr<Camera> makeThreadedCamera(std::unique_ptr<FrameSource> source, std::string spec, long stallAfter);
+std::unique_ptr<Camera> makeThreadedCamera(std::unique_ptr<FrameSource> source, std::string spec,
+                                           long stallAfter);
 
 }  // namespace portti::hw::camera

@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 
 bool isImageFile(const fs::path& p) {
   std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   for (const char* e : {".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".pgm", ".pnm", ".tif", ".tiff", ".webp"})
     if (ext == e) return true;
   return false;
@@ -47,15 +48,19 @@ camera::SourceOptions takeOptions(const std::string& spec, std::string& target) 
     const auto comma = target.rfind(',');
     if (comma == std::string::npos) break;
     const std::string opt = target.substr(comma + 1);
-    if (opt == "loop") o.loop = true;
-    else if (opt.rfind("fps=", 0) == 0) o.requested.fps = positive(spec, opt.substr(4));
-    else if (opt.rfind("stall-after=", 0) == 0) o.stallAfter = opt.substr(12) == "0" ? 0 : positive(spec, opt.substr(12));
+    if (opt == "loop")
+      o.loop = true;
+    else if (opt.rfind("fps=", 0) == 0)
+      o.requested.fps = positive(spec, opt.substr(4));
+    else if (opt.rfind("stall-after=", 0) == 0)
+      o.stallAfter = opt.substr(12) == "0" ? 0 : positive(spec, opt.substr(12));
     else if (opt.rfind("size=", 0) == 0) {
       const auto x = opt.find('x', 5);
       if (x == std::string::npos) throw DeviceError("camera " + spec, "size wants WxH, e.g. size=640x480");
       o.requested.width = positive(spec, opt.substr(5, x - 5));
       o.requested.height = positive(spec, opt.substr(x + 1));
-    } else break;
+    } else
+      break;
     target.erase(comma);
   }
   return o;
@@ -76,7 +81,8 @@ std::unique_ptr<Camera> openCamera(const std::string& spec) {
     if (o.stallAfter >= 0) throw DeviceError("camera " + spec, "stall-after is for simulated cameras");
     source = camera::openVideoCapture(target, true, o);
   } else if (scheme == "sim") {
-    if (target.empty()) throw DeviceError("camera " + spec, "sim wants a video file, an image folder or a glob: sim:PATH");
+    if (target.empty())
+      throw DeviceError("camera " + spec, "sim wants a video file, an image folder or a glob: sim:PATH");
     std::error_code ec;
     if (fs::is_directory(target, ec)) {
       std::vector<std::string> files;
@@ -96,13 +102,15 @@ std::unique_ptr<Camera> openCamera(const std::string& spec) {
   } else if (scheme == "synthetic") {
     if (!target.empty()) {
       const auto x = target.find('x');
-      if (x == std::string::npos) throw DeviceError("camera " + spec, "synthetic wants WxH, e.g. synthetic:640x480");
+      if (x == std::string::npos)
+        throw DeviceError("camera " + spec, "synthetic wants WxH, e.g. synthetic:640x480");
       o.requested.width = positive(spec, target.substr(0, x));
       o.requested.height = positive(spec, target.substr(x + 1));
     }
     source = camera::openSynthetic(o);
   } else {
-    throw DeviceError("camera " + spec, "unknown camera; use v4l2:INDEX|PATH, sim:FILE|DIR|GLOB or synthetic[:WxH]");
+    throw DeviceError("camera " + spec,
+                      "unknown camera; use v4l2:INDEX|PATH, sim:FILE|DIR|GLOB or synthetic[:WxH]");
   }
   return camera::makeThreadedCamera(std::move(source), spec, o.stallAfter);
 }

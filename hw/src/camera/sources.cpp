@@ -24,9 +24,12 @@ std::string sizeText(const CameraSettings& s) {
 // Sim sources deliver the requested size, as a device configured for it would.
 cv::Mat fitted(cv::Mat image, const CameraSettings& requested) {
   if (image.empty()) return image;
-  if (image.channels() == 1) cv::cvtColor(image, image, cv::COLOR_GRAY2BGR);
-  else if (image.channels() == 4) cv::cvtColor(image, image, cv::COLOR_BGRA2BGR);
-  if (requested.width > 0 && requested.height > 0 && (image.cols != requested.width || image.rows != requested.height))
+  if (image.channels() == 1)
+    cv::cvtColor(image, image, cv::COLOR_GRAY2BGR);
+  else if (image.channels() == 4)
+    cv::cvtColor(image, image, cv::COLOR_BGRA2BGR);
+  if (requested.width > 0 && requested.height > 0 &&
+      (image.cols != requested.width || image.rows != requested.height))
     cv::resize(image, image, cv::Size(requested.width, requested.height), 0, 0, cv::INTER_AREA);
   return image;
 }
@@ -37,8 +40,11 @@ class VideoCaptureSource : public FrameSource {
       : isDevice_(isDevice), options_(o), target_(target) {
     if (isDevice) {
       const bool index = !target.empty() && target.find_first_not_of("0123456789") == std::string::npos;
-      const bool ok = index ? capture_.open(std::stoi(target), cv::CAP_V4L2) : capture_.open(target, cv::CAP_V4L2);
-      if (!ok) throw DeviceError("camera v4l2:" + target, "cannot open the V4L2 device (not there, busy, or no permission)");
+      const bool ok =
+          index ? capture_.open(std::stoi(target), cv::CAP_V4L2) : capture_.open(target, cv::CAP_V4L2);
+      if (!ok)
+        throw DeviceError("camera v4l2:" + target,
+                          "cannot open the V4L2 device (not there, busy, or no permission)");
       if (o.requested.width > 0) capture_.set(cv::CAP_PROP_FRAME_WIDTH, o.requested.width);
       if (o.requested.height > 0) capture_.set(cv::CAP_PROP_FRAME_HEIGHT, o.requested.height);
       if (o.requested.fps > 0) capture_.set(cv::CAP_PROP_FPS, o.requested.fps);
@@ -49,7 +55,8 @@ class VideoCaptureSource : public FrameSource {
     actual_.height = static_cast<int>(capture_.get(cv::CAP_PROP_FRAME_HEIGHT));
     actual_.fps = capture_.get(cv::CAP_PROP_FPS);
     if (!isDevice) {
-      pace_ = o.requested.fps > 0 ? o.requested.fps : (actual_.fps > 0 && actual_.fps <= 120 ? actual_.fps : 15);
+      pace_ =
+          o.requested.fps > 0 ? o.requested.fps : (actual_.fps > 0 && actual_.fps <= 120 ? actual_.fps : 15);
       actual_.fps = pace_;
       if (o.requested.width > 0 && o.requested.height > 0) {
         actual_.width = o.requested.width;
@@ -70,9 +77,12 @@ class VideoCaptureSource : public FrameSource {
 
   CameraSettings settings() const override { return actual_; }
   std::string describe() const override {
-    return (isDevice_ ? "V4L2 " : "video ") + target_ + " " + sizeText(actual_) + (options_.loop ? " (loop)" : "");
+    return (isDevice_ ? "V4L2 " : "video ") + target_ + " " + sizeText(actual_) +
+           (options_.loop ? " (loop)" : "");
   }
-  std::string model() const override { return "OpenCV " CV_VERSION " videoio (" + capture_.getBackendName() + ")"; }
+  std::string model() const override {
+    return "OpenCV " CV_VERSION " videoio (" + capture_.getBackendName() + ")";
+  }
   double pacing() const override { return pace_; }
 
  private:
@@ -105,8 +115,8 @@ class ImageSequenceSource : public FrameSource {
 
   CameraSettings settings() const override { return actual_; }
   std::string describe() const override {
-    return "image sequence " + label_ + " (" + std::to_string(files_.size()) + " images) " + sizeText(actual_) +
-           (options_.loop ? " (loop)" : "");
+    return "image sequence " + label_ + " (" + std::to_string(files_.size()) + " images) " +
+           sizeText(actual_) + (options_.loop ? " (loop)" : "");
   }
   std::string model() const override { return "OpenCV " CV_VERSION " imgcodecs"; }
   double pacing() const override { return actual_.fps; }
@@ -139,7 +149,8 @@ class SyntheticSource : public FrameSource {
     for (int y = 0; y < image.rows; ++y)
       image.row(y).setTo(cv::Scalar(255.0 * y / image.rows, 128, 255.0 - 255.0 * y / image.rows));
     const int x = static_cast<int>((count_ * 8) % static_cast<unsigned>(image.cols));
-    cv::rectangle(image, cv::Rect(x, 0, std::max(4, image.cols / 20), image.rows), cv::Scalar(255, 255, 255), cv::FILLED);
+    cv::rectangle(image, cv::Rect(x, 0, std::max(4, image.cols / 20), image.rows), cv::Scalar(255, 255, 255),
+                  cv::FILLED);
     ++count_;
     return image;
   }
@@ -156,15 +167,18 @@ class SyntheticSource : public FrameSource {
 
 }  // namespace
 
-std::unique_ptr<FrameSource> openVideoCapture(const std::string& target, bool isDevice, const SourceOptions& options) {
+std::unique_ptr<FrameSource> openVideoCapture(const std::string& target, bool isDevice,
+                                              const SourceOptions& options) {
   return std::make_unique<VideoCaptureSource>(target, isDevice, options);
 }
 
-std::unique_ptr<FrameSource> openImageSequence(const std::vector<std::string>& files, const std::string& label,
-                                               const SourceOptions& options) {
+std::unique_ptr<FrameSource> openImageSequence(const std::vector<std::string>& files,
+                                               const std::string& label, const SourceOptions& options) {
   return std::make_unique<ImageSequenceSource>(files, label, options);
 }
 
-std::unique_ptr<FrameSource> openSynthetic(const SourceOptions& options) { return std::make_unique<SyntheticSource>(options); }
+std::unique_ptr<FrameSource> openSynthetic(const SourceOptions& options) {
+  return std::make_unique<SyntheticSource>(options);
+}
 
 }  // namespace portti::hw::camera

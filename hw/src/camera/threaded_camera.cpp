@@ -32,7 +32,8 @@ class ThreadedCamera : public Camera {
 
   std::optional<Frame> grab(milliseconds timeout) override {
     std::unique_lock lock(mutex_);
-    const bool got = changed_.wait_for(lock, timeout, [&] { return latest_.sequence > delivered_ || ended_; });
+    const bool got =
+        changed_.wait_for(lock, timeout, [&] { return latest_.sequence > delivered_ || ended_; });
     if (got && latest_.sequence > delivered_) {
       delivered_ = latest_.sequence;
       return latest_;
@@ -58,7 +59,8 @@ class ThreadedCamera : public Camera {
     s.model = source_->model();
     s.lastError = lastError_;
     const auto quiet = sinceLastFrameLocked();
-    if (!ended_ && quiet > kStallReport) s.lastError = "no frame for " + std::to_string(quiet.count()) + " ms";
+    if (!ended_ && quiet > kStallReport)
+      s.lastError = "no frame for " + std::to_string(quiet.count()) + " ms";
     s.present = !ended_ && quiet <= kStallReport;
     s.selfTest = selfTest_;
     s.selfTestDetail = selfTestDetail_;
@@ -101,8 +103,9 @@ class ThreadedCamera : public Camera {
 
   void run() {
     const double fps = source_->pacing();
-    const auto period = fps > 0 ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / fps))
-                                : Clock::duration::zero();
+    const auto period =
+        fps > 0 ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / fps))
+                : Clock::duration::zero();
     auto due = Clock::now();
     std::uint64_t produced = 0;
     for (;;) {
@@ -157,7 +160,8 @@ class ThreadedCamera : public Camera {
 
 }  // namespace
 
-std::unique_ptr<Camera> makeThreadedCamera(std::unique_ptr<FrameSource> source, std::string spec, long stallAfter) {
+std::unique_ptr<Camera> makeThreadedCamera(std::unique_ptr<FrameSource> source, std::string spec,
+                                           long stallAfter) {
   return std::make_unique<ThreadedCamera>(std::move(source), std::move(spec), stallAfter);
 }
 

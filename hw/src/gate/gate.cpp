@@ -39,7 +39,8 @@ void installExitGuards();
 
 class WatchdogGate : public Gate {
  public:
-  WatchdogGate(std::unique_ptr<OutputLine> line, std::string spec) : line_(std::move(line)), spec_(std::move(spec)) {
+  WatchdogGate(std::unique_ptr<OutputLine> line, std::string spec)
+      : line_(std::move(line)), spec_(std::move(spec)) {
     line_->set(false);  // a known state first; a line that refuses even that is no gate
     installExitGuards();
     {
@@ -65,7 +66,8 @@ class WatchdogGate : public Gate {
 
   void open(milliseconds duration) override {
     if (duration <= milliseconds::zero() || duration > kMaxOpen)
-      throw DeviceError("gate " + spec_, "open duration must be 1 ms .. 60 s, got " + std::to_string(duration.count()) + " ms");
+      throw DeviceError("gate " + spec_, "open duration must be 1 ms .. 60 s, got " +
+                                             std::to_string(duration.count()) + " ms");
     std::lock_guard lock(mutex_);
     try {
       line_->set(true);
@@ -220,6 +222,8 @@ std::unique_ptr<Gate> makeGate(std::unique_ptr<OutputLine> line, std::string spe
   return std::make_unique<WatchdogGate>(std::move(line), std::move(spec));
 }
 
-std::unique_ptr<Gate> openGate(const std::string& spec) { return makeGate(openOutputLine(spec, "portti-gate"), spec); }
+std::unique_ptr<Gate> openGate(const std::string& spec) {
+  return makeGate(openOutputLine(spec, "portti-gate"), spec);
+}
 
 }  // namespace portti::hw

@@ -7,12 +7,18 @@ namespace portti::hw {
 
 const char* signalName(Signal signal) {
   switch (signal) {
-    case Signal::Off: return "off";
-    case Signal::Ready: return "ready";
-    case Signal::Busy: return "busy";
-    case Signal::Pass: return "pass";
-    case Signal::Refuse: return "refuse";
-    case Signal::Fault: return "fault";
+    case Signal::Off:
+      return "off";
+    case Signal::Ready:
+      return "ready";
+    case Signal::Busy:
+      return "busy";
+    case Signal::Pass:
+      return "pass";
+    case Signal::Refuse:
+      return "refuse";
+    case Signal::Fault:
+      return "fault";
   }
   return "fault";
 }
@@ -102,7 +108,8 @@ DeviceStatus IndicatorLights::selfTest() {
 
 std::unique_ptr<IndicatorLights> openIndicatorLights(const std::string& spec) {
   if (spec == "sim")
-    return std::make_unique<IndicatorLights>(std::make_unique<SimLine>(), std::make_unique<SimLine>(), std::make_unique<SimLine>(), spec);
+    return std::make_unique<IndicatorLights>(std::make_unique<SimLine>(), std::make_unique<SimLine>(),
+                                             std::make_unique<SimLine>(), spec);
   if (spec.rfind("gpio:", 0) == 0) {
     std::string rest = spec.substr(5);
     std::string suffix;
@@ -116,11 +123,13 @@ std::unique_ptr<IndicatorLights> openIndicatorLights(const std::string& spec) {
       std::stringstream offsets(rest.substr(colon + 1));
       for (std::string l; std::getline(offsets, l, ',');) lines.push_back(l);
     }
-    if (lines.size() != 3) throw DeviceError(spec, "indicator lights want gpio:CHIP:RED,AMBER,GREEN[,active-low]");
+    if (lines.size() != 3)
+      throw DeviceError(spec, "indicator lights want gpio:CHIP:RED,AMBER,GREEN[,active-low]");
     const std::string chip = rest.substr(0, colon + 1);
-    return std::make_unique<IndicatorLights>(openOutputLine("gpio:" + chip + lines[0] + suffix, "portti-red"),
-                                             openOutputLine("gpio:" + chip + lines[1] + suffix, "portti-amber"),
-                                             openOutputLine("gpio:" + chip + lines[2] + suffix, "portti-green"), spec);
+    return std::make_unique<IndicatorLights>(
+        openOutputLine("gpio:" + chip + lines[0] + suffix, "portti-red"),
+        openOutputLine("gpio:" + chip + lines[1] + suffix, "portti-amber"),
+        openOutputLine("gpio:" + chip + lines[2] + suffix, "portti-green"), spec);
   }
   throw DeviceError(spec, "unknown indicator lights; use sim or gpio:CHIP:RED,AMBER,GREEN[,active-low]");
 }

@@ -28,17 +28,21 @@ void SimLine::set(bool active) {
   if (!stateFile_.empty()) {
     // Written with plain system calls and renamed into place: a reader never sees half a file.
     const std::string tmp = stateFile_ + ".tmp";
-    const std::string text = std::string(active ? "active " : "inactive ") + std::to_string(::getpid()) + "\n";
+    const std::string text =
+        std::string(active ? "active " : "inactive ") + std::to_string(::getpid()) + "\n";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     const bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
     if (fd >= 0) ::close(fd);
     if (!ok || ::rename(tmp.c_str(), stateFile_.c_str()) != 0)
-      throw DeviceError("sim line " + stateFile_, std::string("cannot write the state file: ") + std::strerror(errno));
+      throw DeviceError("sim line " + stateFile_,
+                        std::string("cannot write the state file: ") + std::strerror(errno));
   }
   if (state_->active.exchange(active) != active) ++state_->switches;
 }
 
-std::string SimLine::model() const { return stateFile_.empty() ? "simulated line" : "simulated line (" + stateFile_ + ")"; }
+std::string SimLine::model() const {
+  return stateFile_.empty() ? "simulated line" : "simulated line (" + stateFile_ + ")";
+}
 
 SimLineFileState readSimLineFile(const std::string& stateFile) {
   std::ifstream in(stateFile);
@@ -118,9 +122,11 @@ std::unique_ptr<OutputLine> openOutputLine(const std::string& spec, const std::s
     }
     const auto colon = rest.rfind(':');
     const std::string digits = colon == std::string::npos ? "" : rest.substr(colon + 1);
-    if (colon == 0 || digits.empty() || digits.size() > 4 || digits.find_first_not_of("0123456789") != std::string::npos)
+    if (colon == 0 || digits.empty() || digits.size() > 4 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
       throw DeviceError(spec, "GPIO line wants gpio:CHIP:LINE[,active-low], e.g. gpio:gpiochip0:17");
-    return std::make_unique<GpioLine>(rest.substr(0, colon), static_cast<unsigned>(std::stoul(digits)), activeLow, consumer);
+    return std::make_unique<GpioLine>(rest.substr(0, colon), static_cast<unsigned>(std::stoul(digits)),
+                                      activeLow, consumer);
   }
   throw DeviceError(spec, "unknown output; use sim, sim:STATEFILE or gpio:CHIP:LINE[,active-low]");
 }

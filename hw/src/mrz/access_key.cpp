@@ -13,7 +13,8 @@ AccessKey AccessKey::fromMrz(std::string_view text) {
 }
 
 AccessKey AccessKey::fromCan(std::string_view digits) {
-  if (digits.size() != 6 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  if (digits.size() != 6 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
     throw mrtd::Error(mrtd::ErrorArea::Access, "CAN", "the CAN is six digits 0-9");
   AccessKey key;
   key.kind = Kind::Can;
@@ -22,10 +23,13 @@ AccessKey AccessKey::fromCan(std::string_view digits) {
 }
 
 std::string AccessKey::mrzInformation() const {
-  if (kind != Kind::Mrz || !mrz) throw mrtd::Error(mrtd::ErrorArea::Access, "access key", "a CAN has no MRZ information");
+  if (kind != Kind::Mrz || !mrz)
+    throw mrtd::Error(mrtd::ErrorArea::Access, "access key", "a CAN has no MRZ information");
   return mrtd::mrzInformation(*mrz);
 }
 
-mrtd::SecretBytes AccessKey::bacKeySeed() const { return mrtd::bacKeySeed(mrzInformation()); }
+mrtd::SecretBytes AccessKey::bacKeySeed() const {
+  return mrtd::bacKeySeed(mrzInformation());
+}
 
 }  // namespace portti::hw

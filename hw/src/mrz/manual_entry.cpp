@@ -52,7 +52,9 @@ DeviceStatus ManualEntry::status() const {
   return s;
 }
 
-DeviceStatus ManualEntry::selfTest() { return status(); }
+DeviceStatus ManualEntry::selfTest() {
+  return status();
+}
 
 std::unique_ptr<AccessKeySource> openAccessKeySource(const std::string& spec) {
   if (spec == "manual") return std::make_unique<ManualEntry>();

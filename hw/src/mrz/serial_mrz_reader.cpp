@@ -20,21 +20,32 @@ using std::chrono::milliseconds;
 
 speed_t speedFor(int baud) {
   switch (baud) {
-    case 1200: return B1200;
-    case 2400: return B2400;
-    case 4800: return B4800;
-    case 9600: return B9600;
-    case 19200: return B19200;
-    case 38400: return B38400;
-    case 57600: return B57600;
-    case 115200: return B115200;
-    case 230400: return B230400;
-    default: return B0;
+    case 1200:
+      return B1200;
+    case 2400:
+      return B2400;
+    case 4800:
+      return B4800;
+    case 9600:
+      return B9600;
+    case 19200:
+      return B19200;
+    case 38400:
+      return B38400;
+    case 57600:
+      return B57600;
+    case 115200:
+      return B115200;
+    case 230400:
+      return B230400;
+    default:
+      return B0;
   }
 }
 
 bool mrzCharacters(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '<'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '<'; });
 }
 
 std::string trimmed(const std::string& s) {
@@ -48,7 +59,8 @@ std::string trimmed(const std::string& s) {
 SerialMrzReader::SerialMrzReader(const std::string& device, SerialMrzOptions options)
     : device_(device), options_(options), lastByte_(Clock::now()) {
   const speed_t speed = speedFor(options.baud);
-  if (speed == B0) throw DeviceError("MRZ reader " + device, "unsupported baud rate " + std::to_string(options.baud));
+  if (speed == B0)
+    throw DeviceError("MRZ reader " + device, "unsupported baud rate " + std::to_string(options.baud));
   fd_ = ::open(device.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
   if (fd_ < 0) throw DeviceError("MRZ reader " + device, std::string("cannot open: ") + std::strerror(errno));
   termios t{};
@@ -95,7 +107,8 @@ void SerialMrzReader::readUntilKey(milliseconds timeout) {
     }
     if (now >= deadline) return;
     auto wait = std::chrono::duration_cast<milliseconds>(deadline - now);
-    if (!partial_.empty()) wait = std::min(wait, std::chrono::duration_cast<milliseconds>(lastByte_ + options_.lineTimeout - now));
+    if (!partial_.empty())
+      wait = std::min(wait, std::chrono::duration_cast<milliseconds>(lastByte_ + options_.lineTimeout - now));
     pollfd p{fd_, POLLIN, 0};
     const int r = ::poll(&p, 1, static_cast<int>(std::max<milliseconds::rep>(1, wait.count() + 1)));
     if (r < 0 && errno != EINTR) {
@@ -142,7 +155,8 @@ std::optional<AccessKey> SerialMrzReader::takeLine(std::string raw) {
   const auto now = Clock::now();
   std::string line = trimmed(raw);
   const std::size_t len = line.size();
-  const bool shaped = (len == 30 || len == 36 || len == 44 || len == 72 || len == 88 || len == 90) && mrzCharacters(line);
+  const bool shaped =
+      (len == 30 || len == 36 || len == 44 || len == 72 || len == 88 || len == 90) && mrzCharacters(line);
   if (!shaped) {
     if (!line.empty()) ++stats_.ignoredLines;
     window_.clear();  // another text between lines breaks the group
@@ -183,7 +197,8 @@ DeviceStatus SerialMrzReader::status() const {
   s.model = "serial MRZ reader " + device_ + " at " + std::to_string(options_.baud) + " baud";
   s.lastError = lastError_;
   s.selfTest = selfTest_;
-  s.selfTestDetail = selfTest_ == SelfTest::NotDone ? "" : (selfTest_ == SelfTest::Passed ? "line open" : lastError_);
+  s.selfTestDetail =
+      selfTest_ == SelfTest::NotDone ? "" : (selfTest_ == SelfTest::Passed ? "line open" : lastError_);
   return s;
 }
 

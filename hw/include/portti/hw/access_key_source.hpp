@@ -50,11 +50,11 @@ class AccessKeySource {
 /// What the serial line protocol has seen, for tests and diagnostics (counts only, no content).
 struct SerialMrzStats {
   std::size_t bytes = 0;
-  std::size_t noiseBytes = 0;     ///< control / non-ASCII bytes dropped (STX, ETX, NUL, line noise)
-  std::size_t lines = 0;          ///< complete lines (CR, LF or CR LF)
-  std::size_t ignoredLines = 0;   ///< lines that are not MRZ lines (wrong length or characters)
-  std::size_t partialLines = 0;   ///< lines cut off: no terminator within the line timeout, or too long
-  std::size_t invalidMrz = 0;     ///< MRZ-shaped line groups that failed a check
+  std::size_t noiseBytes = 0;    ///< control / non-ASCII bytes dropped (STX, ETX, NUL, line noise)
+  std::size_t lines = 0;         ///< complete lines (CR, LF or CR LF)
+  std::size_t ignoredLines = 0;  ///< lines that are not MRZ lines (wrong length or characters)
+  std::size_t partialLines = 0;  ///< lines cut off: no terminator within the line timeout, or too long
+  std::size_t invalidMrz = 0;    ///< MRZ-shaped line groups that failed a check
   std::size_t delivered = 0;
 };
 
@@ -90,7 +90,7 @@ class SerialMrzReader : public AccessKeySource {
   };
   std::optional<AccessKey> takeLine(std::string line);
   void readUntilKey(std::chrono::milliseconds timeout);  // fills ready_ or returns at the timeout
-  std::deque<AccessKey> ready_;  // MRZs completed by bytes read after the first one
+  std::deque<AccessKey> ready_;                          // MRZs completed by bytes read after the first one
   int fd_ = -1;
   std::string device_;
   SerialMrzOptions options_;

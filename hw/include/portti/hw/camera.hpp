@@ -16,10 +16,9 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <opencv2/core/mat.hpp>
 #include <optional>
 #include <string>
-
-#include <opencv2/core/mat.hpp>
 
 #include "portti/hw/device_status.hpp"
 
@@ -27,7 +26,7 @@ namespace portti::hw {
 
 /// One captured image.
 struct Frame {
-  cv::Mat image;  ///< BGR, 8 bits per channel
+  cv::Mat image;                                   ///< BGR, 8 bits per channel
   std::chrono::steady_clock::time_point captured;  ///< when the backend handed it over
   std::uint64_t sequence = 0;  ///< 1, 2, 3, ... in capture order; a gap means frames were dropped
 };

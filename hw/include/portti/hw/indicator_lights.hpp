@@ -19,8 +19,8 @@ const char* signalName(Signal signal);
 
 class IndicatorLights {
  public:
-  IndicatorLights(std::unique_ptr<OutputLine> red, std::unique_ptr<OutputLine> amber, std::unique_ptr<OutputLine> green,
-                  std::string spec);
+  IndicatorLights(std::unique_ptr<OutputLine> red, std::unique_ptr<OutputLine> amber,
+                  std::unique_ptr<OutputLine> green, std::string spec);
   /// Switches every lamp off.
   ~IndicatorLights();
   IndicatorLights(const IndicatorLights&) = delete;

@@ -30,7 +30,8 @@ struct SimLineState {
 /// readSimLineFile() for what a dead writer means.
 class SimLine : public OutputLine {
  public:
-  explicit SimLine(std::shared_ptr<SimLineState> state = std::make_shared<SimLineState>(), std::string stateFile = "");
+  explicit SimLine(std::shared_ptr<SimLineState> state = std::make_shared<SimLineState>(),
+                   std::string stateFile = "");
   void set(bool active) override;
   std::string model() const override;
   const std::shared_ptr<SimLineState>& state() const { return state_; }
