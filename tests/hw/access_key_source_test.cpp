@@ -139,6 +139,17 @@ TEST(SerialMrzReader, AnUnpluggedReaderIsAnErrorNotAHang) {
   EXPECT_EQ(reader.selfTest().selfTest, SelfTest::Failed);
 }
 
+TEST(SerialMrzReader, StatusAnswersWhileNextWaits) {
+  SerialLine s;
+  std::thread waiting([&] { EXPECT_FALSE(s.reader.next(500ms)); });
+  std::this_thread::sleep_for(50ms);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(s.reader.status().present);
+  EXPECT_EQ(s.reader.stats().delivered, 0u);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 100ms) << "status() waited for next()";
+  waiting.join();
+}
+
 TEST(SerialMrzReader, OpenErrorsSayWhy) {
   EXPECT_THROW(SerialMrzReader("/dev/ttyNOPE0"), DeviceError);
   EXPECT_THROW(SerialMrzReader("/dev/null"), DeviceError);  // not a tty

@@ -85,14 +85,15 @@ SerialMrzReader::~SerialMrzReader() {
 }
 
 std::optional<AccessKey> SerialMrzReader::next(milliseconds timeout) {
-  if (ready_.empty()) readUntilKey(timeout);
+  std::unique_lock lock(mutex_);
+  if (ready_.empty()) readUntilKey(lock, timeout);
   if (ready_.empty()) return std::nullopt;
   AccessKey key = std::move(ready_.front());
   ready_.pop_front();
   return key;
 }
 
-void SerialMrzReader::readUntilKey(milliseconds timeout) {
+void SerialMrzReader::readUntilKey(std::unique_lock<std::mutex>& lock, milliseconds timeout) {
   if (gone_) throw DeviceError("MRZ reader " + device_, lastError_);
   const auto deadline = Clock::now() + timeout;
   for (;;) {
@@ -110,7 +111,9 @@ void SerialMrzReader::readUntilKey(milliseconds timeout) {
     if (!partial_.empty())
       wait = std::min(wait, std::chrono::duration_cast<milliseconds>(lastByte_ + options_.lineTimeout - now));
     pollfd p{fd_, POLLIN, 0};
+    lock.unlock();  // status() and stats() stay answerable while we wait
     const int r = ::poll(&p, 1, static_cast<int>(std::max<milliseconds::rep>(1, wait.count() + 1)));
+    lock.lock();
     if (r < 0 && errno != EINTR) {
       lastError_ = std::string("poll failed: ") + std::strerror(errno);
       gone_ = true;
@@ -189,7 +192,17 @@ std::optional<AccessKey> SerialMrzReader::takeLine(std::string raw) {
   return std::nullopt;
 }
 
+SerialMrzStats SerialMrzReader::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
 DeviceStatus SerialMrzReader::status() const {
+  std::lock_guard lock(mutex_);
+  return statusLocked();
+}
+
+DeviceStatus SerialMrzReader::statusLocked() const {
   DeviceStatus s;
   s.kind = "mrz-source";
   s.spec = "serial:" + device_;
@@ -203,6 +216,7 @@ DeviceStatus SerialMrzReader::status() const {
 }
 
 DeviceStatus SerialMrzReader::selfTest() {
+  std::lock_guard lock(mutex_);
   termios t{};
   pollfd p{fd_, 0, 0};
   const bool hungUp = ::poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
@@ -213,7 +227,7 @@ DeviceStatus SerialMrzReader::selfTest() {
   } else {
     selfTest_ = SelfTest::Passed;
   }
-  return status();
+  return statusLocked();
 }
 
 }  // namespace portti::hw

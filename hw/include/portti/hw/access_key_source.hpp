@@ -68,7 +68,8 @@ struct SerialMrzOptions {
 
 /// A document reader that sends the MRZ as text lines on a serial port (USB CDC-ACM, RS-232): each
 /// MRZ line ends with CR, LF or CR LF; the whole MRZ may also come as one 72/88/90-character line.
-/// Bytes outside printable ASCII are dropped, other text lines are skipped.
+/// Bytes outside printable ASCII are dropped, other text lines are skipped. One thread reads with
+/// next(); status(), stats() and selfTest() may be called from any thread meanwhile.
 class SerialMrzReader : public AccessKeySource {
  public:
   /// Opens `device` (e.g. "/dev/ttyACM0") raw at the given speed. Throws DeviceError.
@@ -81,7 +82,7 @@ class SerialMrzReader : public AccessKeySource {
   DeviceStatus status() const override;
   /// Checks the line is still there (no hang-up); a document reader has no command to answer.
   DeviceStatus selfTest() override;
-  SerialMrzStats stats() const { return stats_; }
+  SerialMrzStats stats() const;
 
  private:
   struct Line {
@@ -89,8 +90,10 @@ class SerialMrzReader : public AccessKeySource {
     std::chrono::steady_clock::time_point at;
   };
   std::optional<AccessKey> takeLine(std::string line);
-  void readUntilKey(std::chrono::milliseconds timeout);  // fills ready_ or returns at the timeout
-  std::deque<AccessKey> ready_;                          // MRZs completed by bytes read after the first one
+  void readUntilKey(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds timeout);
+  DeviceStatus statusLocked() const;
+  mutable std::mutex mutex_;     // next() may run in one thread while another asks status()
+  std::deque<AccessKey> ready_;  // MRZs completed by bytes read after the first one
   int fd_ = -1;
   std::string device_;
   SerialMrzOptions options_;
