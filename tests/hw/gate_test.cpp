@@ -42,7 +42,7 @@ TEST(Gate, StartsClosedOpensAndClosesItselfWhenTheTimeIsUp) {
   SimGate g;
   EXPECT_FALSE(g.gate->isOpen());
   EXPECT_FALSE(g.line->active);
-  g.gate->open(150ms);
+  g.gate->open(300ms);
   EXPECT_TRUE(g.gate->isOpen());
   EXPECT_TRUE(g.line->active);
   std::this_thread::sleep_for(50ms);

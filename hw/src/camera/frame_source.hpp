@@ -23,6 +23,8 @@ class FrameSource {
   virtual std::string model() const = 0;
   /// Frames per second ThreadedCamera paces the source at; 0 when the source paces itself (a device).
   virtual double pacing() const = 0;
+  /// Asks a next() blocked in another thread to return (an empty Mat) soon; the camera is closing.
+  virtual void interrupt() {}
 };
 
 /// Options after the spec's commas.
@@ -38,8 +40,10 @@ std::unique_ptr<FrameSource> openImageSequence(const std::vector<std::string>& f
                                                const std::string& label, const SourceOptions& options);
 std::unique_ptr<FrameSource> openSynthetic(const SourceOptions& options);
 
+/// A source whose next() blocks after `frames` frames until interrupted: a device that hangs.
+std::unique_ptr<FrameSource> stallAfter(std::unique_ptr<FrameSource> source, long frames);
+
 /// The camera over any source: a capture thread keeps the newest frame; grab() waits for it.
-std::unique_ptr<Camera> makeThreadedCamera(std::unique_ptr<FrameSource> source, std::string spec,
-                                           long stallAfter);
+std::unique_ptr<Camera> makeThreadedCamera(std::unique_ptr<FrameSource> source, std::string spec);
 
 }  // namespace portti::hw::camera

@@ -112,7 +112,8 @@ std::unique_ptr<Camera> openCamera(const std::string& spec) {
     throw DeviceError("camera " + spec,
                       "unknown camera; use v4l2:INDEX|PATH, sim:FILE|DIR|GLOB or synthetic[:WxH]");
   }
-  return camera::makeThreadedCamera(std::move(source), spec, o.stallAfter);
+  if (o.stallAfter >= 0) source = camera::stallAfter(std::move(source), o.stallAfter);
+  return camera::makeThreadedCamera(std::move(source), spec);
 }
 
 }  // namespace portti::hw

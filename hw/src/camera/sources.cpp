@@ -1,5 +1,7 @@
 // The frame sources: OpenCV VideoCapture (a V4L2 device or a video file), an image sequence, and a
 // synthetic test pattern.
+#include <condition_variable>
+#include <mutex>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
@@ -165,7 +167,52 @@ class SyntheticSource : public FrameSource {
   unsigned count_ = 0;
 };
 
+// Delivers `frames` frames of the inner source, then blocks in next() as a hung device read does,
+// until the camera closes.
+class StallingSource : public FrameSource {
+ public:
+  StallingSource(std::unique_ptr<FrameSource> inner, long frames)
+      : inner_(std::move(inner)), left_(frames), stallAt_(frames) {}
+
+  cv::Mat next() override {
+    if (left_ > 0) {
+      --left_;
+      return inner_->next();
+    }
+    std::unique_lock lock(mutex_);
+    woken_.wait(lock, [&] { return interrupted_; });
+    return {};
+  }
+
+  void interrupt() override {
+    {
+      std::lock_guard lock(mutex_);
+      interrupted_ = true;
+    }
+    woken_.notify_all();
+  }
+
+  CameraSettings settings() const override { return inner_->settings(); }
+  std::string describe() const override {
+    return inner_->describe() + " (stalls after " + std::to_string(stallAt_) + " frames)";
+  }
+  std::string model() const override { return inner_->model(); }
+  double pacing() const override { return inner_->pacing(); }
+
+ private:
+  std::unique_ptr<FrameSource> inner_;
+  long left_;
+  const long stallAt_;
+  std::mutex mutex_;
+  std::condition_variable woken_;
+  bool interrupted_ = false;
+};
+
 }  // namespace
+
+std::unique_ptr<FrameSource> stallAfter(std::unique_ptr<FrameSource> source, long frames) {
+  return std::make_unique<StallingSource>(std::move(source), frames);
+}
 
 std::unique_ptr<FrameSource> openVideoCapture(const std::string& target, bool isDevice,
                                               const SourceOptions& options) {

@@ -16,8 +16,8 @@ constexpr milliseconds kStallReport{2000};
 
 class ThreadedCamera : public Camera {
  public:
-  ThreadedCamera(std::unique_ptr<FrameSource> source, std::string spec, long stallAfter)
-      : source_(std::move(source)), spec_(std::move(spec)), stallAfter_(stallAfter), opened_(Clock::now()) {
+  ThreadedCamera(std::unique_ptr<FrameSource> source, std::string spec)
+      : source_(std::move(source)), spec_(std::move(spec)), opened_(Clock::now()) {
     thread_ = std::thread([this] { run(); });
   }
 
@@ -27,6 +27,7 @@ class ThreadedCamera : public Camera {
       stop_ = true;
     }
     changed_.notify_all();
+    source_->interrupt();
     thread_.join();  // a device read returns within its own timeout (V4L2: select() with 10 s)
   }
 
@@ -111,12 +112,6 @@ class ThreadedCamera : public Camera {
     for (;;) {
       {
         std::unique_lock lock(mutex_);
-        // A stalled camera: the thread stays alive but delivers nothing more.
-        const bool stalled = stallAfter_ >= 0 && produced >= static_cast<std::uint64_t>(stallAfter_);
-        if (stalled) {
-          changed_.wait(lock, [&] { return stop_; });
-          return;
-        }
         if (changed_.wait_until(lock, due, [&] { return stop_; })) return;
       }
       cv::Mat image;
@@ -127,6 +122,7 @@ class ThreadedCamera : public Camera {
         error = e.what();
       }
       std::lock_guard lock(mutex_);
+      if (stop_) return;
       if (image.empty()) {
         ended_ = true;
         lastError_ = error.empty() ? "end of " + source_->describe() + " (no loop)" : error;
@@ -143,7 +139,6 @@ class ThreadedCamera : public Camera {
 
   std::unique_ptr<FrameSource> source_;
   const std::string spec_;
-  const long stallAfter_;
   const Clock::time_point opened_;
 
   mutable std::mutex mutex_;
@@ -160,9 +155,8 @@ class ThreadedCamera : public Camera {
 
 }  // namespace
 
-std::unique_ptr<Camera> makeThreadedCamera(std::unique_ptr<FrameSource> source, std::string spec,
-                                           long stallAfter) {
-  return std::make_unique<ThreadedCamera>(std::move(source), std::move(spec), stallAfter);
+std::unique_ptr<Camera> makeThreadedCamera(std::unique_ptr<FrameSource> source, std::string spec) {
+  return std::make_unique<ThreadedCamera>(std::move(source), std::move(spec));
 }
 
 }  // namespace portti::hw::camera
