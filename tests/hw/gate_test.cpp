@@ -136,6 +136,8 @@ class GateInChild : public ::testing::Test {
     const pid_t pid = ::fork();
     if (pid == 0) {
       ::close(ready[0]);
+      // As a daemon starts (a test run in the background may inherit ignored SIGINT).
+      for (int sig : {SIGTERM, SIGINT, SIGHUP}) ::signal(sig, SIG_DFL);
       installGateTerminationGuard();
       auto* gate = openGate("sim:" + file_).release();  // never destroyed: only the guards close it
       gate->open(30s);

@@ -17,7 +17,7 @@ namespace portti::hw {
 class Gate {
  public:
   virtual ~Gate() = default;
-  /// Opens for `duration` (1 ms .. 60 s), then closes by itself; a second open() extends it. On a
+  /// Opens for `duration` (1 ms .. 60 s), then closes by itself; a second open() sets a new end. On a
   /// fault the gate is closed again and DeviceError is thrown.
   virtual void open(std::chrono::milliseconds duration) = 0;
   /// Closes now; never throws (a failure is recorded in status() and retried).
@@ -39,6 +39,7 @@ std::unique_ptr<Gate> openGate(const std::string& spec);
 void closeAllGates() noexcept;
 /// Installs, once per process, handlers for SIGTERM, SIGINT and SIGHUP that close every gate and
 /// then end the process by the same signal. Call it early in main() of anything that drives a gate.
+/// A signal that already has a handler is left alone: that handler must call closeAllGates().
 void installGateTerminationGuard();
 
 }  // namespace portti::hw
