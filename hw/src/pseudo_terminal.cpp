@@ -45,19 +45,25 @@ PseudoTerminal::~PseudoTerminal() {
 }
 
 bool PseudoTerminal::write(mrtd::ByteView bytes) const {
+  // A host that stops reading must not hang the simulated device: give up after 2 s without progress.
+  constexpr int kStallMs = 2000;
   std::size_t done = 0;
+  int waited = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(master_, bytes.data() + done, bytes.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) {
+        if (waited >= kStallMs) return false;
         pollfd p{master_, POLLOUT, 0};
         ::poll(&p, 1, 100);
+        waited += 100;
         continue;
       }
       return false;  // the host went away
     }
     done += static_cast<std::size_t>(n);
+    waited = 0;
   }
   return true;
 }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <thread>
 
 #include "portti/hw/pseudo_terminal.hpp"
@@ -112,6 +113,33 @@ TEST(SerialMrzReader, GarbageAndOverlongLinesDoNotGrowOrHang) {
   EXPECT_GE(s.reader.stats().partialLines, 1u);
   s.send(kTd3L1 + "\r\n" + kTd3L2 + "\r\n");
   EXPECT_TRUE(s.reader.next(1s));
+}
+
+TEST(SerialMrzReader, RandomLineNoiseThenAScan) {
+  SerialLine s;
+  std::mt19937 random(4);  // fixed seed: the same noise every run
+  std::string noise;
+  for (int i = 0; i < 20000; ++i) {
+    const int kind = static_cast<int>(random() % 10);
+    if (kind == 0)
+      noise += (random() % 2) ? '\r' : '\n';
+    else if (kind < 4)
+      noise += static_cast<char>(random() % 256);
+    else
+      noise += "<0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[random() % 37];
+  }
+  // More than a pty holds: written while the reader reads.
+  std::thread sender([&] { EXPECT_TRUE(s.pty.write(noise + "\n")); });
+  for (int i = 0; i < 20 && s.reader.stats().bytes < noise.size() + 1; ++i)
+    ASSERT_FALSE(s.reader.next(300ms)) << "noise made an MRZ";
+  sender.join();
+  s.send(kTd3L1 + "\r\n" + kTd3L2 + "\r\n");
+  auto key = s.reader.next(1s);
+  ASSERT_TRUE(key);
+  EXPECT_EQ(key->mrz->documentNumber, "L898902C3");
+  const auto st = s.reader.stats();
+  EXPECT_EQ(st.delivered, 1u);
+  EXPECT_GT(st.noiseBytes, 1000u);
 }
 
 TEST(SerialMrzReader, TwoMrzsInOneBurstAreBothDelivered) {

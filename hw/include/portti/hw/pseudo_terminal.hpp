@@ -24,7 +24,7 @@ class PseudoTerminal {
   /// The master side's file descriptor (non-blocking), for poll().
   int masterFd() const { return master_; }
   /// Writes every byte to the master side (waits on POLLOUT when the pty is full); false when the
-  /// host side went away.
+  /// host side went away or read nothing for 2 s.
   bool write(mrtd::ByteView bytes) const;
   bool write(const std::string& text) const;
 
