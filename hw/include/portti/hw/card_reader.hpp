@@ -31,7 +31,8 @@ class CardReader : public mrtd::ApduChannel {
 
   /// transmit() that remembers the last transport failure for status().
   mrtd::ResponseApdu transmit(const mrtd::CommandApdu& command) override;
-  /// Present, model/version (readerName, readerVersion) and the last transport error.
+  /// Present, model/version (readerName, readerVersion) and the last transport error. Like every
+  /// reader call, from the thread that uses the reader (readers are not thread-safe).
   virtual DeviceStatus status() const;
   /// Checks that the reader answers a card-presence poll (no card needed, nothing is sent to a card).
   virtual DeviceStatus selfTest();
