@@ -10,6 +10,7 @@ int runChip(const Words& words);  // cmd_chip.cpp
 int runRead(const Words& words);  // cmd_read.cpp
 int runReaders(const Words& words);  // cmd_readers.cpp
 int runFace(const Words& words);     // cmd_face.cpp
+int runDevices(const Words& words);  // cmd_devices.cpp
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
@@ -20,6 +21,7 @@ const std::vector<Command>& commands() {
       {"read", "read --reader sim:DIR|pcsc[:NAME]|nfc[:CONNSTRING] --mrz MRZ --trust PATH... [--crl FILE] [--at YYYY-MM-DD] [--wait SECONDS] [--out DUMP_DIR] [--json]", runRead},
       {"readers", "readers [--json]", runReaders},
       {"face", "face compare A B [--aligned] [--config FILE] [--json] | face eval --dataset DIR [--aligned] [--chip-like jpeg|jp2] [--limit N] [--config FILE] [--json]", runFace},
+      {"devices", "devices [--reader SPEC]... [--camera SPEC]... [--gate SPEC] [--lights SPEC] [--mrz-source SPEC]... [--json]", runDevices},
   };
   return all;
 }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 
+#include "portti/hw/device_status.hpp"
 #include "portti/mrtd/card/channel.hpp"
 
 namespace portti::hw {
@@ -27,6 +28,21 @@ class CardReader : public mrtd::ApduChannel {
   virtual bool waitForCard(std::chrono::milliseconds timeout) = 0;
   /// Waits until the card has been taken away; false when it is still there after `timeout`.
   virtual bool waitForRemoval(std::chrono::milliseconds timeout) = 0;
+
+  /// transmit() that remembers the last transport failure for status().
+  mrtd::ResponseApdu transmit(const mrtd::CommandApdu& command) override;
+  /// Present, model/version (readerName, readerVersion) and the last transport error. Like every
+  /// reader call, from the thread that uses the reader (readers are not thread-safe).
+  virtual DeviceStatus status() const;
+  /// Checks that the reader answers a card-presence poll (no card needed, nothing is sent to a card).
+  virtual DeviceStatus selfTest();
+
+ protected:
+  std::string lastError_;  ///< the last transport failure seen by transmit()
+
+ private:
+  SelfTest selfTest_ = SelfTest::NotDone;
+  std::string selfTestDetail_;
 };
 
 }  // namespace portti::hw
