@@ -10,6 +10,7 @@ int runChip(const Words& words);  // cmd_chip.cpp
 int runRead(const Words& words);  // cmd_read.cpp
 int runReaders(const Words& words);  // cmd_readers.cpp
 int runRules(const Words& words);    // cmd_rules.cpp
+int runAudit(const Words& words);    // cmd_audit.cpp
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
@@ -20,6 +21,7 @@ const std::vector<Command>& commands() {
       {"read", "read --reader sim:DIR|pcsc[:NAME]|nfc[:CONNSTRING] --mrz MRZ --trust PATH... [--crl FILE] [--at YYYY-MM-DD] [--wait SECONDS] [--out DUMP_DIR] [--json]", runRead},
       {"readers", "readers [--json]", runReaders},
       {"rules", "rules check FILE | rules eval FILE --facts FACTS.json [--today YYYY-MM-DD]", runRules},
+      {"audit", "audit verify FILE [--key KEYFILE] [--json]", runAudit},
   };
   return all;
 }
