@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <sstream>
 
@@ -51,6 +52,31 @@ Date todayUtc() {
   std::tm tm{};
   gmtime_r(&now, &tm);
   return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+std::optional<Date> mrzDate(std::string_view t, MrzDateKind kind, const Date& today) {
+  if (t.size() != 6 || !digits(t)) return std::nullopt;
+  const int yy = number(t.substr(0, 2));
+  const int month = number(t.substr(2, 2));
+  const int day = number(t.substr(4, 2));
+  const int century = today.year / 100 * 100;
+  std::optional<Date> best;
+  for (int c : {century - 100, century, century + 100}) {
+    const Date d{c + yy, month, day};
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(d.year, month)) continue;
+    if (kind == MrzDateKind::Birth) {
+      if (d <= today) best = d;  // ascending centuries: the last one not after today
+    } else if (!best || std::abs(d.year - today.year) < std::abs(best->year - today.year)) {
+      best = d;
+    }
+  }
+  return best;
+}
+
+int ageOn(const Date& birth, const Date& on) {
+  int age = on.year - birth.year;
+  if (on.month < birth.month || (on.month == birth.month && on.day < birth.day)) --age;
+  return age;
 }
 
 const char* factKindName(FactKind kind) {

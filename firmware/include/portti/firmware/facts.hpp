@@ -26,6 +26,15 @@ std::string formatDate(const Date& date);
 /// Today's date in UTC.
 Date todayUtc();
 
+/// An MRZ date (YYMMDD) with its century: a birth date is the latest one not after `today`; an
+/// expiry date the one nearest to `today` (so 120415 is 2012-04-15). nullopt for '<' or a
+/// non-date (ICAO 9303-3 4.7: an unknown day or month is filled with '<').
+enum class MrzDateKind { Birth, Expiry };
+std::optional<Date> mrzDate(std::string_view yymmdd, MrzDateKind kind, const Date& today);
+/// Whole years from `birth` to `on` (the fact holder.age); someone born on 29 February comes of
+/// age on 1 March in other years.
+int ageOn(const Date& birth, const Date& on);
+
 /// The kinds a fact can have; rules are type-checked against them.
 enum class FactKind { Bool, Number, String, Date };
 /// "bool", "number", "string", "date".
