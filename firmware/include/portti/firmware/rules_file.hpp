@@ -29,7 +29,8 @@ RuleSet loadRuleFile(const std::filesystem::path& path,
 
 class RuleFile {
  public:
-  /// Loads `path` now; throws RuleFileError when it cannot be read or parsed.
+  /// Loads `path` now; throws RuleFileError when it cannot be read or parsed. `catalog` must
+  /// outlive the RuleFile (the standard one does).
   explicit RuleFile(std::filesystem::path path, const FactCatalog& catalog = FactCatalog::standard());
 
   enum class Reload { Unchanged, Reloaded, Refused };
