@@ -37,7 +37,8 @@ Poco::JSON::Object rulesReloadedAuditFields(const RuleSet& rules) {
   return o;
 }
 
-Poco::JSON::Object rulesRefusedAuditFields(const std::string& source, const std::vector<std::string>& errors) {
+Poco::JSON::Object rulesRefusedAuditFields(const std::string& source,
+                                           const std::vector<std::string>& errors) {
   Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   o.set("source", source);
   o.set("errors", array(errors));

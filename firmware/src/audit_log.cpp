@@ -5,7 +5,6 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/Timestamp.h>
-
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -26,10 +25,24 @@ namespace {
 
 // Field names that denote personal data. A document number goes in as a pseudonym under another
 // name (e.g. "doc_pseudonym"); names, birth dates, MRZ text and images never go in.
-const std::set<std::string> kPersonalFields = {
-    "name",      "names",          "surname",       "given_names", "primary_identifier", "secondary_identifier",
-    "document_number", "doc_number", "date_of_birth", "birth_date",  "mrz",                "photo",
-    "portrait",  "image",          "face_image",    "dg1",         "dg2",                "can"};
+const std::set<std::string> kPersonalFields = {"name",
+                                               "names",
+                                               "surname",
+                                               "given_names",
+                                               "primary_identifier",
+                                               "secondary_identifier",
+                                               "document_number",
+                                               "doc_number",
+                                               "date_of_birth",
+                                               "birth_date",
+                                               "mrz",
+                                               "photo",
+                                               "portrait",
+                                               "image",
+                                               "face_image",
+                                               "dg1",
+                                               "dg2",
+                                               "can"};
 
 void refusePersonalData(const Poco::Dynamic::Var& value, const std::string& where) {
   if (value.type() == typeid(Poco::JSON::Object::Ptr) || value.type() == typeid(Poco::JSON::Object)) {
@@ -72,8 +85,10 @@ std::string jsonString(const std::string& s) {
 
 }  // namespace
 
-AuditLog::AuditLog(std::filesystem::path path, Options options) : path_(std::move(path)), options_(std::move(options)) {
-  if (options_.macKey && options_.macKey->size() < 16) throw AuditError("audit log: the MAC key needs 16 bytes or more");
+AuditLog::AuditLog(std::filesystem::path path, Options options)
+    : path_(std::move(path)), options_(std::move(options)) {
+  if (options_.macKey && options_.macKey->size() < 16)
+    throw AuditError("audit log: the MAC key needs 16 bytes or more");
   const bool existed = std::filesystem::exists(path_);
   fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0) throw AuditError(sysError("cannot open", path_));
@@ -84,7 +99,8 @@ AuditLog::AuditLog(std::filesystem::path path, Options options) : path_(std::mov
   try {
     if (!existed) {
       // The new directory entry must survive a crash too.
-      const int dir = ::open(path_.parent_path().empty() ? "." : path_.parent_path().c_str(), O_RDONLY | O_CLOEXEC);
+      const int dir =
+          ::open(path_.parent_path().empty() ? "." : path_.parent_path().c_str(), O_RDONLY | O_CLOEXEC);
       if (dir >= 0) {
         ::fsync(dir);
         ::close(dir);
@@ -101,7 +117,8 @@ AuditLog::AuditLog(std::filesystem::path path, Options options) : path_(std::mov
       std::ifstream in(path_, std::ios::binary);
       in.seekg(static_cast<std::streamoff>(v.verifiedBytes));
       std::string torn((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      if (::ftruncate(fd_, static_cast<off_t>(v.verifiedBytes)) != 0) throw AuditError(sysError("cannot cut the torn tail", path_));
+      if (::ftruncate(fd_, static_cast<off_t>(v.verifiedBytes)) != 0)
+        throw AuditError(sysError("cannot cut the torn tail", path_));
       Poco::JSON::Object fields;
       fields.set("line", v.brokenLine);
       fields.set("bytes", torn.size());
@@ -131,7 +148,8 @@ std::string AuditLog::appendLocked(const std::string& event, const Poco::JSON::O
   copy->stringify(fieldsText);  // no indentation: no newline can enter the line
 
   std::string line = "{\"seq\":" + std::to_string(nextSeq_);
-  line += ",\"time\":" + jsonString(Poco::DateTimeFormatter::format(Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
+  line += ",\"time\":" + jsonString(Poco::DateTimeFormatter::format(
+                             Poco::Timestamp(), Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
   line += ",\"kiosk\":" + jsonString(options_.kioskId);
   line += ",\"event\":" + jsonString(event);
   line += ",\"fields\":" + fieldsText.str();

@@ -30,7 +30,9 @@ bool isHash(std::string_view s) {
 
 }  // namespace
 
-std::string genesisHash() { return std::string(64, '0'); }
+std::string genesisHash() {
+  return std::string(64, '0');
+}
 
 std::string chainHash(std::string_view prevHex, std::string_view body) {
   mrtd::Bytes input = mrtd::fromHex(prevHex);
@@ -42,8 +44,8 @@ std::string chainMac(mrtd::ByteView key, std::string_view hashHex) {
   const mrtd::Bytes hash = mrtd::fromHex(hashHex);
   unsigned char out[EVP_MAX_MD_SIZE];
   size_t outLen = 0;
-  if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(), hash.data(), hash.size(),
-                 out, sizeof out, &outLen)) {
+  if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(), hash.data(),
+                 hash.size(), out, sizeof out, &outLen)) {
     throw std::runtime_error("audit log: HMAC-SHA256 failed (OpenSSL)");
   }
   return lowerHex(mrtd::ByteView(out, outLen));

@@ -13,10 +13,14 @@ namespace portti::firmware {
 
 const char* auditStatusName(AuditVerdict::Status s) {
   switch (s) {
-    case AuditVerdict::Status::Intact: return "intact";
-    case AuditVerdict::Status::Broken: return "broken";
-    case AuditVerdict::Status::TornTail: return "torn tail";
-    case AuditVerdict::Status::Unreadable: return "unreadable";
+    case AuditVerdict::Status::Intact:
+      return "intact";
+    case AuditVerdict::Status::Broken:
+      return "broken";
+    case AuditVerdict::Status::TornTail:
+      return "torn tail";
+    case AuditVerdict::Status::Unreadable:
+      return "unreadable";
   }
   return "?";
 }
@@ -34,7 +38,8 @@ std::string checkRecord(const std::string& line, const std::string& prev, std::u
   } catch (const std::exception&) {
     return "not an audit record (not a JSON object)";
   }
-  if (!o->has("seq") || !o->has("prev") || !o->has("event")) return "not an audit record (seq, prev or event missing)";
+  if (!o->has("seq") || !o->has("prev") || !o->has("event"))
+    return "not an audit record (seq, prev or event missing)";
   const auto gotSeq = o->get("seq");
   if (!gotSeq.isInteger() || gotSeq.convert<std::uint64_t>() != seq) {
     return "sequence number " + gotSeq.toString() + " where " + std::to_string(seq) +
@@ -43,7 +48,8 @@ std::string checkRecord(const std::string& line, const std::string& prev, std::u
   if (o->getValue<std::string>("prev") != prev) {
     return "prev is not the previous record's hash (a record deleted, inserted or reordered)";
   }
-  if (audit::chainHash(prev, split->body) != split->hash) return "the hash does not match the record (edited)";
+  if (audit::chainHash(prev, split->body) != split->hash)
+    return "the hash does not match the record (edited)";
   if (key) {
     if (!split->mac) return "no MAC, but the log is checked with a key";
     const std::string expected = audit::chainMac(key->view(), split->hash);
@@ -57,7 +63,8 @@ std::string checkRecord(const std::string& line, const std::string& prev, std::u
 
 }  // namespace
 
-AuditVerdict verifyAuditLog(const std::filesystem::path& path, const std::optional<mrtd::SecretBytes>& macKey) {
+AuditVerdict verifyAuditLog(const std::filesystem::path& path,
+                            const std::optional<mrtd::SecretBytes>& macKey) {
   AuditVerdict v;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -78,7 +85,8 @@ AuditVerdict verifyAuditLog(const std::filesystem::path& path, const std::option
       return v;
     }
     bool tornEvent = false;
-    const std::string why = line.empty() ? "an empty line" : checkRecord(line, prev, v.records + 1, macKey, tornEvent);
+    const std::string why =
+        line.empty() ? "an empty line" : checkRecord(line, prev, v.records + 1, macKey, tornEvent);
     if (!why.empty()) {
       v.status = AuditVerdict::Status::Broken;
       v.brokenLine = lineNo;

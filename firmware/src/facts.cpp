@@ -11,7 +11,9 @@ namespace portti::firmware {
 
 namespace {
 
-bool leapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool leapYear(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int daysInMonth(int y, int m) {
   static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -81,21 +83,30 @@ int ageOn(const Date& birth, const Date& on) {
 
 const char* factKindName(FactKind kind) {
   switch (kind) {
-    case FactKind::Bool: return "bool";
-    case FactKind::Number: return "number";
-    case FactKind::String: return "string";
-    case FactKind::Date: return "date";
+    case FactKind::Bool:
+      return "bool";
+    case FactKind::Number:
+      return "number";
+    case FactKind::String:
+      return "string";
+    case FactKind::Date:
+      return "date";
   }
   return "?";
 }
 
 std::optional<FactKind> kindOf(const FactValue& v) {
   switch (v.index()) {
-    case 1: return FactKind::Bool;
-    case 2: return FactKind::Number;
-    case 3: return FactKind::String;
-    case 4: return FactKind::Date;
-    default: return std::nullopt;
+    case 1:
+      return FactKind::Bool;
+    case 2:
+      return FactKind::Number;
+    case 3:
+      return FactKind::String;
+    case 4:
+      return FactKind::Date;
+    default:
+      return std::nullopt;
   }
 }
 

@@ -5,22 +5,32 @@ namespace portti::firmware {
 
 const char* outcomeName(Outcome outcome) {
   switch (outcome) {
-    case Outcome::Accept: return "accept";
-    case Outcome::Refer: return "refer";
-    case Outcome::Reject: return "reject";
+    case Outcome::Accept:
+      return "accept";
+    case Outcome::Refer:
+      return "refer";
+    case Outcome::Reject:
+      return "reject";
   }
   return "?";
 }
 
 const char* compareOpText(CompareOp op) {
   switch (op) {
-    case CompareOp::Eq: return "==";
-    case CompareOp::Ne: return "!=";
-    case CompareOp::Lt: return "<";
-    case CompareOp::Le: return "<=";
-    case CompareOp::Gt: return ">";
-    case CompareOp::Ge: return ">=";
-    case CompareOp::In: return "in";
+    case CompareOp::Eq:
+      return "==";
+    case CompareOp::Ne:
+      return "!=";
+    case CompareOp::Lt:
+      return "<";
+    case CompareOp::Le:
+      return "<=";
+    case CompareOp::Gt:
+      return ">";
+    case CompareOp::Ge:
+      return ">=";
+    case CompareOp::In:
+      return "in";
   }
   return "?";
 }
@@ -55,7 +65,8 @@ std::string conditionText(const Condition& c) {
       const bool simple = inner.kind != Condition::Kind::Compare;
       return simple ? "not " + conditionText(inner) : "not (" + conditionText(inner) + ")";
     }
-    case Condition::Kind::IsTrue: return c.fact;
+    case Condition::Kind::IsTrue:
+      return c.fact;
     case Condition::Kind::Compare: {
       std::string s = c.fact + " " + compareOpText(c.op) + " ";
       if (c.op != CompareOp::In) return s + literalText(c.values.at(0));

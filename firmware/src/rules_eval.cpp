@@ -10,9 +10,12 @@ namespace portti::firmware {
 
 const char* ruleResultName(RuleResult r) {
   switch (r) {
-    case RuleResult::Passed: return "passed";
-    case RuleResult::Failed: return "failed";
-    case RuleResult::Unknown: return "unknown";
+    case RuleResult::Passed:
+      return "passed";
+    case RuleResult::Failed:
+      return "failed";
+    case RuleResult::Unknown:
+      return "unknown";
   }
   return "?";
 }
@@ -23,7 +26,8 @@ enum class Truth { False, True, Unknown };
 
 class Evaluator {
  public:
-  Evaluator(const Facts& facts, const Date& today, RuleTrace& trace) : facts_(facts), today_(today), trace_(trace) {}
+  Evaluator(const Facts& facts, const Date& today, RuleTrace& trace)
+      : facts_(facts), today_(today), trace_(trace) {}
 
   Truth eval(const Condition& c) {
     switch (c.kind) {
@@ -54,7 +58,8 @@ class Evaluator {
         if (isMissing(v)) return Truth::Unknown;
         return std::get<bool>(v) ? Truth::True : Truth::False;
       }
-      case Condition::Kind::Compare: return compare(c);
+      case Condition::Kind::Compare:
+        return compare(c);
     }
     return Truth::Unknown;
   }
@@ -86,14 +91,21 @@ class Evaluator {
     if (isMissing(v)) return Truth::Unknown;
     auto result = [](bool b) { return b ? Truth::True : Truth::False; };
     switch (c.op) {
-      case CompareOp::Eq: return result(v == lhs);
-      case CompareOp::Ne: return result(v != lhs);
-      case CompareOp::Lt: return result(v < lhs);
-      case CompareOp::Le: return result(v <= lhs);
-      case CompareOp::Gt: return result(v > lhs);
-      case CompareOp::Ge: return result(v >= lhs);
+      case CompareOp::Eq:
+        return result(v == lhs);
+      case CompareOp::Ne:
+        return result(v != lhs);
+      case CompareOp::Lt:
+        return result(v < lhs);
+      case CompareOp::Le:
+        return result(v <= lhs);
+      case CompareOp::Gt:
+        return result(v > lhs);
+      case CompareOp::Ge:
+        return result(v >= lhs);
       case CompareOp::In:
-        return result(std::any_of(c.values.begin(), c.values.end(), [&](const Literal& l) { return resolve(l) == v; }));
+        return result(
+            std::any_of(c.values.begin(), c.values.end(), [&](const Literal& l) { return resolve(l) == v; }));
     }
     return Truth::Unknown;
   }
@@ -119,7 +131,8 @@ Decision evaluate(const RuleSet& rules, const Facts& facts, const Date& today) {
     t.outcome = rule.outcome;
     t.reason = rule.reason;
     const Truth r = Evaluator(facts, today, t).eval(rule.condition);
-    t.result = r == Truth::True ? RuleResult::Passed : (r == Truth::False ? RuleResult::Failed : RuleResult::Unknown);
+    t.result = r == Truth::True ? RuleResult::Passed
+                                : (r == Truth::False ? RuleResult::Failed : RuleResult::Unknown);
     if (t.result != RuleResult::Passed && rule.outcome > d.outcome) d.outcome = rule.outcome;
     d.trace.push_back(std::move(t));
   }

@@ -44,7 +44,7 @@ RuleFile::RuleFile(std::filesystem::path path, const FactCatalog& catalog)
 }
 
 RuleFile::Stamp RuleFile::stamp() const {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path_.c_str(), &st) != 0) return Stamp{};
   return Stamp{static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
                static_cast<std::uintmax_t>(st.st_size), static_cast<std::uint64_t>(st.st_ino), true};

@@ -9,7 +9,9 @@ namespace portti::firmware {
 
 namespace {
 
-Poco::JSON::Object::Ptr ordered() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+Poco::JSON::Object::Ptr ordered() {
+  return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+}
 
 Poco::JSON::Array::Ptr strings(const std::vector<std::string>& items) {
   Poco::JSON::Array::Ptr a = new Poco::JSON::Array;

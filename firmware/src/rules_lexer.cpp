@@ -7,9 +7,15 @@ namespace portti::firmware::detail {
 
 namespace {
 
-bool wordStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool digit(char c) { return c >= '0' && c <= '9'; }
-bool wordChar(char c) { return wordStart(c) || digit(c) || c == '.' || c == '-'; }
+bool wordStart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool wordChar(char c) {
+  return wordStart(c) || digit(c) || c == '.' || c == '-';
+}
 
 Token error(SourcePos pos, std::string message) {
   Token t;
@@ -83,7 +89,8 @@ Token Lexer::string(SourcePos pos) {
   t.pos = pos;
   for (;;) {
     const char c = peek();
-    if (at_ >= text_.size() || c == '\n') return error(pos, "unterminated string (a string ends on its line)");
+    if (at_ >= text_.size() || c == '\n')
+      return error(pos, "unterminated string (a string ends on its line)");
     if (c == '"') {
       advance();
       return t;
@@ -123,14 +130,22 @@ Token Lexer::next() {
     return Token{kind, pos, "", 0, {}};
   };
   switch (c) {
-    case '(': return single(Tok::LParen, 1);
-    case ')': return single(Tok::RParen, 1);
-    case '[': return single(Tok::LBracket, 1);
-    case ']': return single(Tok::RBracket, 1);
-    case ',': return single(Tok::Comma, 1);
-    case ':': return single(Tok::Colon, 1);
-    case '<': return peek(1) == '=' ? single(Tok::Le, 2) : single(Tok::Lt, 1);
-    case '>': return peek(1) == '=' ? single(Tok::Ge, 2) : single(Tok::Gt, 1);
+    case '(':
+      return single(Tok::LParen, 1);
+    case ')':
+      return single(Tok::RParen, 1);
+    case '[':
+      return single(Tok::LBracket, 1);
+    case ']':
+      return single(Tok::RBracket, 1);
+    case ',':
+      return single(Tok::Comma, 1);
+    case ':':
+      return single(Tok::Colon, 1);
+    case '<':
+      return peek(1) == '=' ? single(Tok::Le, 2) : single(Tok::Lt, 1);
+    case '>':
+      return peek(1) == '=' ? single(Tok::Ge, 2) : single(Tok::Gt, 1);
     case '=':
       if (peek(1) == '=') return single(Tok::Eq, 2);
       advance();
@@ -139,7 +154,8 @@ Token Lexer::next() {
       if (peek(1) == '=') return single(Tok::Ne, 2);
       advance();
       return error(pos, "'!' alone: negate with 'not', or compare with '!='");
-    default: break;
+    default:
+      break;
   }
   std::string shown = static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F
                           ? std::string(1, c)

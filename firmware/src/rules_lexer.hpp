@@ -16,8 +16,18 @@ enum class Tok {
   String,  ///< "...", text holds the unescaped contents
   Number,
   Date,
-  LParen, RParen, LBracket, RBracket, Comma, Colon,
-  Eq, Ne, Lt, Le, Gt, Ge,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  Comma,
+  Colon,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
 };
 
 struct Token {

@@ -25,41 +25,62 @@ namespace {
 
 constexpr int kMaxDepth = 32;  // nesting of all/any/not/parentheses
 
-const std::set<std::string> kKeywords = {"rule", "else", "all",  "any",   "not",   "in",
+const std::set<std::string> kKeywords = {"rule",   "else",  "all",    "any",   "not",  "in",
                                          "accept", "refer", "reject", "today", "true", "false"};
 
 struct Failure {
   RuleError error;
 };
 
-[[noreturn]] void fail(SourcePos pos, std::string message) { throw Failure{RuleError{pos, std::move(message)}}; }
+[[noreturn]] void fail(SourcePos pos, std::string message) {
+  throw Failure{RuleError{pos, std::move(message)}};
+}
 
 std::string describeToken(const Token& t) {
   switch (t.kind) {
-    case Tok::End: return "the end of the file";
-    case Tok::Error: return "an error";
-    case Tok::Word: return "'" + t.text + "'";
-    case Tok::String: return "a string";
-    case Tok::Number: return "the number " + t.text;
-    case Tok::Date: return "the date " + t.text;
-    case Tok::LParen: return "'('";
-    case Tok::RParen: return "')'";
-    case Tok::LBracket: return "'['";
-    case Tok::RBracket: return "']'";
-    case Tok::Comma: return "','";
-    case Tok::Colon: return "':'";
-    case Tok::Eq: return "'=='";
-    case Tok::Ne: return "'!='";
-    case Tok::Lt: return "'<'";
-    case Tok::Le: return "'<='";
-    case Tok::Gt: return "'>'";
-    case Tok::Ge: return "'>='";
+    case Tok::End:
+      return "the end of the file";
+    case Tok::Error:
+      return "an error";
+    case Tok::Word:
+      return "'" + t.text + "'";
+    case Tok::String:
+      return "a string";
+    case Tok::Number:
+      return "the number " + t.text;
+    case Tok::Date:
+      return "the date " + t.text;
+    case Tok::LParen:
+      return "'('";
+    case Tok::RParen:
+      return "')'";
+    case Tok::LBracket:
+      return "'['";
+    case Tok::RBracket:
+      return "']'";
+    case Tok::Comma:
+      return "','";
+    case Tok::Colon:
+      return "':'";
+    case Tok::Eq:
+      return "'=='";
+    case Tok::Ne:
+      return "'!='";
+    case Tok::Lt:
+      return "'<'";
+    case Tok::Le:
+      return "'<='";
+    case Tok::Gt:
+      return "'>'";
+    case Tok::Ge:
+      return "'>='";
   }
   return "?";
 }
 
 bool isRuleName(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
 bool isReasonCode(const std::string& s) {
@@ -131,12 +152,14 @@ class Parser {
     if (tok_.kind != Tok::Word || kKeywords.count(tok_.text)) {
       fail(tok_.pos, "expected a rule name after 'rule', found " + describeToken(tok_));
     }
-    if (!isRuleName(tok_.text)) fail(tok_.pos, "a rule name has only letters, digits and '_': '" + tok_.text + "'");
+    if (!isRuleName(tok_.text))
+      fail(tok_.pos, "a rule name has only letters, digits and '_': '" + tok_.text + "'");
     r.name = tok_.text;
     shift();
     expect(Tok::Colon, "':' after the rule name");
     r.condition = condition(0);
-    if (!isWord("else")) fail(tok_.pos, "expected 'else' and an outcome after the condition, found " + describeToken(tok_));
+    if (!isWord("else"))
+      fail(tok_.pos, "expected 'else' and an outcome after the condition, found " + describeToken(tok_));
     shift();
     if (isWord("accept")) {
       r.outcome = Outcome::Accept;
@@ -160,7 +183,8 @@ class Parser {
   }
 
   Condition condition(int depth) {
-    if (depth > kMaxDepth) fail(tok_.pos, "conditions nested more than " + std::to_string(kMaxDepth) + " deep");
+    if (depth > kMaxDepth)
+      fail(tok_.pos, "conditions nested more than " + std::to_string(kMaxDepth) + " deep");
     Condition c;
     c.pos = tok_.pos;
     if (isWord("all") || isWord("any")) {
@@ -204,12 +228,24 @@ class Parser {
     shift();
     std::optional<CompareOp> op;
     switch (tok_.kind) {
-      case Tok::Eq: op = CompareOp::Eq; break;
-      case Tok::Ne: op = CompareOp::Ne; break;
-      case Tok::Lt: op = CompareOp::Lt; break;
-      case Tok::Le: op = CompareOp::Le; break;
-      case Tok::Gt: op = CompareOp::Gt; break;
-      case Tok::Ge: op = CompareOp::Ge; break;
+      case Tok::Eq:
+        op = CompareOp::Eq;
+        break;
+      case Tok::Ne:
+        op = CompareOp::Ne;
+        break;
+      case Tok::Lt:
+        op = CompareOp::Lt;
+        break;
+      case Tok::Le:
+        op = CompareOp::Le;
+        break;
+      case Tok::Gt:
+        op = CompareOp::Gt;
+        break;
+      case Tok::Ge:
+        op = CompareOp::Ge;
+        break;
       default:
         if (isWord("in")) op = CompareOp::In;
         break;
@@ -217,8 +253,8 @@ class Parser {
     if (!op) {
       // A bare fact: true when the bool fact is true.
       if (*kind != FactKind::Bool) {
-        fail(c.pos, "'" + c.fact + "' is a " + factKindName(*kind) +
-                        ": compare it with ==, !=, <, <=, >, >= or in");
+        fail(c.pos,
+             "'" + c.fact + "' is a " + factKindName(*kind) + ": compare it with ==, !=, <, <=, >, >= or in");
       }
       c.kind = Condition::Kind::IsTrue;
       return c;
@@ -227,10 +263,11 @@ class Parser {
     c.op = *op;
     const SourcePos opPos = tok_.pos;
     shift();
-    const bool ordering = *op == CompareOp::Lt || *op == CompareOp::Le || *op == CompareOp::Gt || *op == CompareOp::Ge;
+    const bool ordering =
+        *op == CompareOp::Lt || *op == CompareOp::Le || *op == CompareOp::Gt || *op == CompareOp::Ge;
     if (ordering && *kind != FactKind::Number && *kind != FactKind::Date) {
-      fail(opPos, std::string("'") + compareOpText(*op) + "' needs a number or a date; '" + c.fact + "' is a " +
-                      factKindName(*kind));
+      fail(opPos, std::string("'") + compareOpText(*op) + "' needs a number or a date; '" + c.fact +
+                      "' is a " + factKindName(*kind));
     }
     if (*op == CompareOp::In) {
       expect(Tok::LBracket, "'[' after 'in'");
@@ -253,9 +290,18 @@ class Parser {
     const SourcePos pos = tok_.pos;
     FactKind got;
     switch (tok_.kind) {
-      case Tok::Number: l.value = tok_.number; got = FactKind::Number; break;
-      case Tok::Date: l.value = tok_.date; got = FactKind::Date; break;
-      case Tok::String: l.value = tok_.text; got = FactKind::String; break;
+      case Tok::Number:
+        l.value = tok_.number;
+        got = FactKind::Number;
+        break;
+      case Tok::Date:
+        l.value = tok_.date;
+        got = FactKind::Date;
+        break;
+      case Tok::String:
+        l.value = tok_.text;
+        got = FactKind::String;
+        break;
       case Tok::Word:
         if (tok_.text == "true" || tok_.text == "false") {
           l.value = tok_.text == "true";
@@ -270,7 +316,8 @@ class Parser {
           got = FactKind::String;
         }
         break;
-      default: fail(pos, "expected a value, found " + describeToken(tok_));
+      default:
+        fail(pos, "expected a value, found " + describeToken(tok_));
     }
     if (got != kind) {
       fail(pos, "'" + fact + "' is a " + factKindName(kind) + ", compared with a " + factKindName(got));
@@ -293,8 +340,8 @@ std::string formatRuleError(const std::string& source, const RuleError& e) {
 RuleParse parseRules(std::string_view text, const std::string& source, const FactCatalog& catalog) {
   RuleParse out;
   out.rules.source = source;
-  std::string hex = mrtd::toHex(mrtd::crypto::sha256(
-      mrtd::ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())));
+  std::string hex = mrtd::toHex(
+      mrtd::crypto::sha256(mrtd::ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())));
   std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return std::tolower(c); });
   out.rules.digest = hex;
   Parser(text, catalog).run(out);

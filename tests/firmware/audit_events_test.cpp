@@ -1,13 +1,13 @@
 // Decision and rule-reload audit records: what they hold, and that they chain in a real log.
-#include <gtest/gtest.h>
+#include "portti/firmware/audit_events.hpp"
 
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
-#include "portti/firmware/audit_events.hpp"
 #include "portti/firmware/audit_log.hpp"
 #include "portti/firmware/audit_verify.hpp"
 #include "portti/firmware/rules_parser.hpp"
@@ -27,7 +27,8 @@ TEST(AuditEvents, DecisionRecordNamesTheRulesNotTheFacts) {
   facts.set("pa.status", "valid");
   const Decision d = evaluate(p.rules, facts, Date{2026, 12, 4});
 
-  const fs::path path = fs::temp_directory_path() / ("portti-audit-events-" + std::to_string(::getpid()) + ".log");
+  const fs::path path =
+      fs::temp_directory_path() / ("portti-audit-events-" + std::to_string(::getpid()) + ".log");
   fs::remove(path);
   {
     AuditLog log(path, {"K-1", std::nullopt});
@@ -41,7 +42,8 @@ TEST(AuditEvents, DecisionRecordNamesTheRulesNotTheFacts) {
   for (int i = 0; i < 3; ++i) std::getline(in, line);
   fs::remove(path);
 
-  const auto fields = Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>()->getObject("fields");
+  const auto fields =
+      Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>()->getObject("fields");
   EXPECT_EQ(fields->getValue<std::string>("transaction"), "tx-7f3a");
   EXPECT_EQ(fields->getValue<std::string>("decision"), "reject");
   EXPECT_EQ(fields->getArray("reasons")->getElement<std::string>(0), "CHIP");

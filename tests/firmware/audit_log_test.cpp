@@ -1,16 +1,16 @@
 // The audit log: records chain, survive reopening, and every edit, deletion, reordering, foreign
 // MAC or torn last line is detected; personal data is refused.
-#include <gtest/gtest.h>
+#include "portti/firmware/audit_log.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
-#include "portti/firmware/audit_log.hpp"
 #include "portti/firmware/audit_verify.hpp"
 
 using namespace portti::firmware;
@@ -19,7 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-SecretBytes key(char fill) { return SecretBytes(portti::mrtd::Bytes(32, static_cast<std::uint8_t>(fill))); }
+SecretBytes key(char fill) {
+  return SecretBytes(portti::mrtd::Bytes(32, static_cast<std::uint8_t>(fill)));
+}
 
 class AuditLogTest : public ::testing::Test {
  protected:
@@ -172,7 +174,8 @@ TEST_F(AuditLogTest, TornLastLineIsReportedThenRecoveredVisibly) {
   const std::string whole = text();
   const std::string lastLine = lines().back();
   // A crash in the middle of the last write: half a line, no newline.
-  std::ofstream(path_, std::ios::trunc | std::ios::binary) << whole.substr(0, whole.size() - lastLine.size() / 2);
+  std::ofstream(path_, std::ios::trunc | std::ios::binary)
+      << whole.substr(0, whole.size() - lastLine.size() / 2);
   auto v = verifyAuditLog(path_, key('k'));
   EXPECT_EQ(v.status, AuditVerdict::Status::TornTail);
   EXPECT_EQ(v.brokenLine, 3u);
@@ -189,7 +192,8 @@ TEST_F(AuditLogTest, TornLastLineIsReportedThenRecoveredVisibly) {
   EXPECT_EQ(v.tornTailsRecovered, 1u);
   const auto torn = Poco::JSON::Parser().parse(lines()[2]).extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(torn->getValue<std::string>("event"), "torn_tail");
-  EXPECT_EQ(torn->getObject("fields")->getValue<std::size_t>("bytes"), lastLine.size() + 1 - lastLine.size() / 2);  // + its newline
+  EXPECT_EQ(torn->getObject("fields")->getValue<std::size_t>("bytes"),
+            lastLine.size() + 1 - lastLine.size() / 2);  // + its newline
 }
 
 TEST_F(AuditLogTest, BrokenLogIsNotAppendedTo) {

@@ -1,7 +1,7 @@
 // Facts: dates, MRZ dates with their century, age, the missing state.
-#include <gtest/gtest.h>
-
 #include "portti/firmware/facts.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace portti::firmware;
 
@@ -21,7 +21,7 @@ TEST(Facts, MrzDatesGetTheirCentury) {
   const Date today{2026, 12, 4};
   EXPECT_EQ(mrzDate("740812", MrzDateKind::Birth, today), (Date{1974, 8, 12}));
   EXPECT_EQ(mrzDate("261204", MrzDateKind::Birth, today), (Date{2026, 12, 4}));
-  EXPECT_EQ(mrzDate("261205", MrzDateKind::Birth, today), (Date{1926, 12, 5}));  // not in the future
+  EXPECT_EQ(mrzDate("261205", MrzDateKind::Birth, today), (Date{1926, 12, 5}));   // not in the future
   EXPECT_EQ(mrzDate("120415", MrzDateKind::Expiry, today), (Date{2012, 4, 15}));  // ICAO specimen
   EXPECT_EQ(mrzDate("350101", MrzDateKind::Expiry, today), (Date{2035, 1, 1}));
   EXPECT_FALSE(mrzDate("74<<<<", MrzDateKind::Birth, today));

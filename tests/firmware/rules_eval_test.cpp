@@ -1,11 +1,11 @@
 // Evaluation: each operator, missing facts (fail closed), the most severe outcome, the trace.
-#include <gtest/gtest.h>
+#include "portti/firmware/rules_eval.hpp"
 
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include <sstream>
 
-#include "portti/firmware/rules_eval.hpp"
 #include "portti/firmware/rules_json.hpp"
 #include "portti/firmware/rules_parser.hpp"
 
@@ -57,30 +57,28 @@ constexpr auto U = RuleResult::Unknown;
 
 INSTANTIATE_TEST_SUITE_P(
     Each, RulesOperators,
-    ::testing::Values(OpCase{"pa.status == valid", P}, OpCase{"pa.status == invalid", F},
-                      OpCase{"pa.status != invalid", P}, OpCase{"pa.status != valid", F},
-                      OpCase{"face.score >= 0.7", P}, OpCase{"face.score >= 0.71", F},
-                      OpCase{"face.score > 0.7", F}, OpCase{"face.score > 0.69", P},
-                      OpCase{"face.score <= 0.7", P}, OpCase{"face.score <= 0.69", F},
-                      OpCase{"face.score < 0.7", F}, OpCase{"face.score < 0.71", P},
-                      OpCase{"holder.age >= 18", P}, OpCase{"holder.age == 30", P},
-                      OpCase{"doc.expiry > today", P}, OpCase{"doc.expiry > 2030-01-31", F},
-                      OpCase{"doc.expiry >= 2030-01-31", P}, OpCase{"doc.expiry < 2030-02-01", P},
-                      OpCase{"doc.issuing_state in [SWE, FIN]", P}, OpCase{"doc.issuing_state in [SWE, NOR]", F},
-                      OpCase{"doc.mrz_matches_chip", P}, OpCase{"not doc.mrz_matches_chip", F},
-                      OpCase{"doc.mrz_matches_chip == false", F}, OpCase{"not (face.score < 0.5)", P},
-                      OpCase{"all(pa.status == valid, face.score > 0.5)", P},
-                      OpCase{"all(pa.status == valid, face.score > 0.9)", F},
-                      OpCase{"any(pa.status == invalid, face.score > 0.5)", P},
-                      OpCase{"any(pa.status == invalid, face.score > 0.9)", F},
-                      // Missing facts: never passes, whatever the operator or negation.
-                      OpCase{"mad.dmad < 0.5", U}, OpCase{"mad.dmad >= 0.5", U}, OpCase{"not (mad.dmad >= 0.5)", U},
-                      OpCase{"mad.dmad != 0.5", U}, OpCase{"chip.auth in [passed]", U},
-                      OpCase{"all(face.score > 0.5, mad.dmad < 0.5)", U},
-                      OpCase{"all(face.score > 0.9, mad.dmad < 0.5)", F},
-                      OpCase{"any(chip.auth == passed, chip.aa == passed)", U},
-                      OpCase{"any(chip.auth == passed, face.score > 0.5)", P},
-                      OpCase{"not any(chip.auth == passed, face.score > 0.9)", U}));
+    ::testing::Values(
+        OpCase{"pa.status == valid", P}, OpCase{"pa.status == invalid", F}, OpCase{"pa.status != invalid", P},
+        OpCase{"pa.status != valid", F}, OpCase{"face.score >= 0.7", P}, OpCase{"face.score >= 0.71", F},
+        OpCase{"face.score > 0.7", F}, OpCase{"face.score > 0.69", P}, OpCase{"face.score <= 0.7", P},
+        OpCase{"face.score <= 0.69", F}, OpCase{"face.score < 0.7", F}, OpCase{"face.score < 0.71", P},
+        OpCase{"holder.age >= 18", P}, OpCase{"holder.age == 30", P}, OpCase{"doc.expiry > today", P},
+        OpCase{"doc.expiry > 2030-01-31", F}, OpCase{"doc.expiry >= 2030-01-31", P},
+        OpCase{"doc.expiry < 2030-02-01", P}, OpCase{"doc.issuing_state in [SWE, FIN]", P},
+        OpCase{"doc.issuing_state in [SWE, NOR]", F}, OpCase{"doc.mrz_matches_chip", P},
+        OpCase{"not doc.mrz_matches_chip", F}, OpCase{"doc.mrz_matches_chip == false", F},
+        OpCase{"not (face.score < 0.5)", P}, OpCase{"all(pa.status == valid, face.score > 0.5)", P},
+        OpCase{"all(pa.status == valid, face.score > 0.9)", F},
+        OpCase{"any(pa.status == invalid, face.score > 0.5)", P},
+        OpCase{"any(pa.status == invalid, face.score > 0.9)", F},
+        // Missing facts: never passes, whatever the operator or negation.
+        OpCase{"mad.dmad < 0.5", U}, OpCase{"mad.dmad >= 0.5", U}, OpCase{"not (mad.dmad >= 0.5)", U},
+        OpCase{"mad.dmad != 0.5", U}, OpCase{"chip.auth in [passed]", U},
+        OpCase{"all(face.score > 0.5, mad.dmad < 0.5)", U},
+        OpCase{"all(face.score > 0.9, mad.dmad < 0.5)", F},
+        OpCase{"any(chip.auth == passed, chip.aa == passed)", U},
+        OpCase{"any(chip.auth == passed, face.score > 0.5)", P},
+        OpCase{"not any(chip.auth == passed, face.score > 0.9)", U}));
 
 TEST(RulesEval, TodayIsTheDateGiven) {
   Facts f;
@@ -177,19 +175,22 @@ TEST(RulesEval, TraceHasEveryRuleAndTheFactsItRead) {
   const auto expiry = o->getArray("trace")->getObject(2);
   EXPECT_EQ(expiry->getValue<std::string>("result"), "passed");
   EXPECT_EQ(expiry->getObject("facts")->getValue<std::string>("doc.expiry"), "2030-01-31");
-  EXPECT_DOUBLE_EQ(o->getArray("trace")->getObject(0)->getObject("facts")->getValue<double>("face.score"), 0.7);
+  EXPECT_DOUBLE_EQ(o->getArray("trace")->getObject(0)->getObject("facts")->getValue<double>("face.score"),
+                   0.7);
 }
 
 TEST(RulesEval, FactsFromJson) {
-  const auto o = Poco::JSON::Parser()
-                     .parse(R"({"pa.status":"valid","face.score":0.7,"holder.age":30,"doc.expiry":"2030-01-31",
+  const auto o =
+      Poco::JSON::Parser()
+          .parse(R"({"pa.status":"valid","face.score":0.7,"holder.age":30,"doc.expiry":"2030-01-31",
                                 "doc.mrz_matches_chip":true,"mad.dmad":null})")
-                     .extract<Poco::JSON::Object::Ptr>();
+          .extract<Poco::JSON::Object::Ptr>();
   const Facts f = factsFromJson(*o);
   EXPECT_EQ(std::get<Date>(f.get("doc.expiry")), (Date{2030, 1, 31}));
   EXPECT_EQ(std::get<double>(f.get("holder.age")), 30.0);
   EXPECT_EQ(std::get<bool>(f.get("doc.mrz_matches_chip")), true);
   EXPECT_TRUE(isMissing(f.get("mad.dmad")));
-  const auto bad = Poco::JSON::Parser().parse(R"({"doc.expiry":"31.1.2030"})").extract<Poco::JSON::Object::Ptr>();
+  const auto bad =
+      Poco::JSON::Parser().parse(R"({"doc.expiry":"31.1.2030"})").extract<Poco::JSON::Object::Ptr>();
   EXPECT_THROW(factsFromJson(*bad), std::invalid_argument);
 }

@@ -1,13 +1,13 @@
 // Reloading a rule file on change: a good change takes effect, a broken one is refused with
 // line:column and the rules in force stay.
+#include "portti/firmware/rules_file.hpp"
+
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
-
-#include "portti/firmware/rules_file.hpp"
 
 using namespace portti::firmware;
 namespace fs = std::filesystem;
@@ -45,7 +45,8 @@ TEST_F(RulesFileTest, LoadsAndReloadsOnChange) {
   EXPECT_EQ(first->source, path_.string());
   EXPECT_EQ(file.reloadIfChanged(), RuleFile::Reload::Unchanged);
 
-  write("rule face: face.score >= 0.7 else reject FACE_MISMATCH\nrule pa: pa.status == valid else reject PA\n");
+  write(
+      "rule face: face.score >= 0.7 else reject FACE_MISMATCH\nrule pa: pa.status == valid else reject PA\n");
   EXPECT_EQ(file.reloadIfChanged(), RuleFile::Reload::Reloaded);
   EXPECT_EQ(file.current()->rules.size(), 2u);
   EXPECT_NE(file.current()->digest, first->digest);
@@ -58,14 +59,17 @@ TEST_F(RulesFileTest, BrokenChangeIsRefusedAndOldRulesStay) {
   RuleFile file(path_);
   const std::string digest = file.current()->digest;
 
-  write("rule face: face.score >= 0.62 else reject FACE_MISMATCH\nrule pa: pa.status = valid else reject PA\n");
+  write(
+      "rule face: face.score >= 0.62 else reject FACE_MISMATCH\nrule pa: pa.status = valid else reject PA\n");
   EXPECT_EQ(file.reloadIfChanged(), RuleFile::Reload::Refused);
   EXPECT_EQ(file.current()->digest, digest);
   ASSERT_EQ(file.lastErrors().size(), 1u);
   EXPECT_EQ(file.lastErrors()[0], path_.string() + ":2:20: '=' alone: compare with '=='");
   EXPECT_EQ(file.reloadIfChanged(), RuleFile::Reload::Unchanged);  // not parsed again until it changes
 
-  write("rule face: face.score >= 0.62 else reject FACE_MISMATCH\nrule pa: pa.status == valid else reject PA\n");
+  write(
+      "rule face: face.score >= 0.62 else reject FACE_MISMATCH\nrule pa: pa.status == valid else reject "
+      "PA\n");
   EXPECT_EQ(file.reloadIfChanged(), RuleFile::Reload::Reloaded);
   EXPECT_EQ(file.current()->rules.size(), 2u);
   EXPECT_TRUE(file.lastErrors().empty());

@@ -1,13 +1,15 @@
 // The rule language parser: good files, and every kind of error with its line and column.
-#include <gtest/gtest.h>
-
 #include "portti/firmware/rules_parser.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace portti::firmware;
 
 namespace {
 
-RuleParse parse(const std::string& text) { return parseRules(text, "t.rules"); }
+RuleParse parse(const std::string& text) {
+  return parseRules(text, "t.rules");
+}
 
 }  // namespace
 
@@ -78,8 +80,7 @@ TEST_P(RulesParserErrors, ReportsLineAndColumn) {
 INSTANTIATE_TEST_SUITE_P(
     EveryKind, RulesParserErrors,
     ::testing::Values(
-        BadCase{"", 1, 1, "no rules"},
-        BadCase{"# only a comment\n", 1, 1, "no rules"},
+        BadCase{"", 1, 1, "no rules"}, BadCase{"# only a comment\n", 1, 1, "no rules"},
         BadCase{"rul a: x", 1, 1, "expected 'rule'"},
         BadCase{"rule : face.score > 1 else reject X", 1, 6, "expected a rule name"},
         BadCase{"rule all: face.score > 1 else reject X", 1, 6, "expected a rule name"},
@@ -104,7 +105,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"rule a: face.score == today else reject X", 1, 23, "compared with a date"},
         BadCase{"rule a: pa.status < valid else reject X", 1, 19, "'<' needs a number or a date"},
         BadCase{"rule a: face.score else reject X", 1, 9, "compare it with"},
-        BadCase{"rule a: doc.mrz_matches_chip == 1 else reject X", 1, 33, "is a bool, compared with a number"},
+        BadCase{"rule a: doc.mrz_matches_chip == 1 else reject X", 1, 33,
+                "is a bool, compared with a number"},
         BadCase{"rule a: face.score > else reject X", 1, 22, "found the keyword 'else'"},
         BadCase{"rule a: face.score > ( else reject X", 1, 22, "expected a value"},
         BadCase{"rule a: doc.issuing_state in [] else reject X", 1, 31, "list after 'in' is empty"},

@@ -57,9 +57,15 @@ TEST(RulesRobustness, RandomEdits) {
     for (int e = 0; e < edits; ++e) {
       const std::size_t at = rng() % t.size();
       switch (rng() % 3) {
-        case 0: t[at] = alphabet[rng() % alphabet.size()]; break;
-        case 1: t.erase(at, 1 + rng() % 8); break;
-        default: t.insert(t.begin() + static_cast<std::ptrdiff_t>(at), alphabet[rng() % alphabet.size()]); break;
+        case 0:
+          t[at] = alphabet[rng() % alphabet.size()];
+          break;
+        case 1:
+          t.erase(at, 1 + rng() % 8);
+          break;
+        default:
+          t.insert(t.begin() + static_cast<std::ptrdiff_t>(at), alphabet[rng() % alphabet.size()]);
+          break;
       }
       if (t.empty()) t.push_back('r');
     }

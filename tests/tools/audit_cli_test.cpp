@@ -1,12 +1,11 @@
 // portti audit verify on a log written by the firmware, then tampered with.
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "portti/firmware/audit_log.hpp"
 #include "tools/run_portti.hpp"

@@ -1,12 +1,11 @@
 // portti rules check / eval as an operator runs them, on the shipped rule files and broken ones.
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "tools/run_portti.hpp"
 
@@ -47,7 +46,8 @@ TEST_F(RulesCli, CheckPrintsEveryErrorWithLineAndColumn) {
                                  "rule c: face.scor > 1 else refer X\n");
   const auto r = runPortti("rules check " + quote(path));
   EXPECT_EQ(r.exitCode, 1);
-  EXPECT_EQ(r.out, path + ":2:19: '=' alone: compare with '=='\n" + path + ":3:9: unknown fact 'face.scor'\n");
+  EXPECT_EQ(r.out,
+            path + ":2:19: '=' alone: compare with '=='\n" + path + ":3:9: unknown fact 'face.scor'\n");
 }
 
 TEST_F(RulesCli, MissingFileAndWrongUsage) {
@@ -57,18 +57,22 @@ TEST_F(RulesCli, MissingFileAndWrongUsage) {
 }
 
 TEST_F(RulesCli, EvalPrintsTheDecisionAndTrace) {
-  const std::string facts = write("facts.json", R"({"pa.status":"valid","chip.auth":"passed","doc.expiry":"2030-01-31",
+  const std::string facts =
+      write("facts.json", R"({"pa.status":"valid","chip.auth":"passed","doc.expiry":"2030-01-31",
     "face.score":0.41,"mad.dmad":0.1,"doc.issuing_state":"FIN","holder.age":40})");
-  const auto r = runPortti("rules eval config/rules/egate.rules --facts " + quote(facts) + " --today 2026-12-04");
+  const auto r =
+      runPortti("rules eval config/rules/egate.rules --facts " + quote(facts) + " --today 2026-12-04");
   ASSERT_EQ(r.exitCode, 0) << r.out;
   const auto o = Poco::JSON::Parser().parse(r.out).extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(o->getValue<std::string>("decision"), "refer");
   EXPECT_EQ(o->getArray("reasons")->getElement<std::string>(0), "FACE_MISMATCH");
   EXPECT_EQ(o->getArray("trace")->size(), 7u);
 
-  const std::string expired = write("expired.json", R"({"pa.status":"valid","chip.aa":"passed","doc.expiry":"2012-04-15",
+  const std::string expired =
+      write("expired.json", R"({"pa.status":"valid","chip.aa":"passed","doc.expiry":"2012-04-15",
     "face.score":0.9,"mad.dmad":0.1,"doc.issuing_state":"UTO","holder.age":52})");
-  const auto e = runPortti("rules eval config/rules/egate.rules --facts " + quote(expired) + " --today 2026-12-04");
+  const auto e =
+      runPortti("rules eval config/rules/egate.rules --facts " + quote(expired) + " --today 2026-12-04");
   const auto eo = Poco::JSON::Parser().parse(e.out).extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(eo->getValue<std::string>("decision"), "reject");
   EXPECT_EQ(eo->getArray("reasons")->getElement<std::string>(0), "DOC_EXPIRED");

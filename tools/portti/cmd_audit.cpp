@@ -22,7 +22,8 @@ void printText(const std::string& path, const firmware::AuditVerdict& v) {
               << (v.macsChecked ? ", MACs checked" : ", MACs not checked (no --key)");
     if (v.tornTailsRecovered) std::cout << ", " << v.tornTailsRecovered << " torn tail(s) recovered earlier";
   } else {
-    std::cout << " at line " << v.brokenLine << ": " << v.reason << "; " << v.records << " records before it verify";
+    std::cout << " at line " << v.brokenLine << ": " << v.reason << "; " << v.records
+              << " records before it verify";
   }
   std::cout << "\n";
 }

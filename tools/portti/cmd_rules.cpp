@@ -22,7 +22,8 @@ int check(const std::string& path) {
   const auto parse = firmware::parseRules(std::string(bytes.begin(), bytes.end()), path);
   for (const auto& e : parse.errors) std::cout << firmware::formatRuleError(path, e) << "\n";
   if (!parse.ok()) return 1;
-  std::cout << path << ": ok, " << parse.rules.rules.size() << " rules, sha256 " << parse.rules.digest << "\n";
+  std::cout << path << ": ok, " << parse.rules.rules.size() << " rules, sha256 " << parse.rules.digest
+            << "\n";
   return 0;
 }
 

@@ -2,12 +2,15 @@
 // deleted or reordered record breaks the chain (audit_verify.hpp checks it). With a kiosk key each
 // record also carries an HMAC, so only the key holder can write a chain that verifies.
 //
-// Record: {"seq":N,"time":"...Z","kiosk":"K","event":"E","fields":{...},"prev":"<hex>","hash":"<hex>"[,"mac":"<hex>"]}
+// Record:
+// {"seq":N,"time":"...Z","kiosk":"K","event":"E","fields":{...},"prev":"<hex>","hash":"<hex>"[,"mac":"<hex>"]}
 //   hash = SHA-256(prev hash bytes || the line's bytes before ,"hash":)   (prev of seq 1: 32 zero bytes)
 //   mac  = HMAC-SHA256(key, hash bytes)
 // No personal data in clear: fields named like personal data (names, document number, birth date,
 // MRZ, images) are refused; a document number goes in only as a keyed pseudonym (Pseudonymizer).
 #pragma once
+
+#include <Poco/JSON/Object.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -15,8 +18,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-
-#include <Poco/JSON/Object.h>
 
 #include "portti/mrtd/bytes.hpp"
 

@@ -18,12 +18,12 @@ struct AuditVerdict {
     Unreadable,  ///< the file cannot be read
   };
   Status status = Status::Unreadable;
-  std::uint64_t records = 0;       ///< whole records that verified, from the start
-  std::uint64_t brokenLine = 0;    ///< Broken / TornTail: the 1-based line
-  std::string reason;              ///< why that line failed
-  std::string head;                ///< hash of the last verified record (hex; empty if none)
-  std::uintmax_t verifiedBytes = 0;  ///< bytes up to and including the last verified line
-  bool macsChecked = false;        ///< a key was given and every verified record's MAC matched
+  std::uint64_t records = 0;             ///< whole records that verified, from the start
+  std::uint64_t brokenLine = 0;          ///< Broken / TornTail: the 1-based line
+  std::string reason;                    ///< why that line failed
+  std::string head;                      ///< hash of the last verified record (hex; empty if none)
+  std::uintmax_t verifiedBytes = 0;      ///< bytes up to and including the last verified line
+  bool macsChecked = false;              ///< a key was given and every verified record's MAC matched
   std::uint64_t tornTailsRecovered = 0;  ///< "torn_tail" events in the chain (earlier crashes)
   bool ok() const { return status == Status::Intact; }
 };

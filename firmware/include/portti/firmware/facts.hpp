@@ -44,7 +44,9 @@ const char* factKindName(FactKind kind);
 using FactValue = std::variant<std::monostate, bool, double, std::string, Date>;
 
 /// True when the value is the missing state.
-inline bool isMissing(const FactValue& v) { return std::holds_alternative<std::monostate>(v); }
+inline bool isMissing(const FactValue& v) {
+  return std::holds_alternative<std::monostate>(v);
+}
 /// The kind of a present value; nullopt when missing.
 std::optional<FactKind> kindOf(const FactValue& v);
 /// A readable rendering for traces and messages: `true`, `0.62`, `"valid"`, `2030-01-31`, `missing`.

@@ -24,8 +24,7 @@ struct RuleFileError : std::runtime_error {
 };
 
 /// Reads and parses a rule file; throws RuleFileError with every error (as "path:line:col: ...").
-RuleSet loadRuleFile(const std::filesystem::path& path,
-                     const FactCatalog& catalog = FactCatalog::standard());
+RuleSet loadRuleFile(const std::filesystem::path& path, const FactCatalog& catalog = FactCatalog::standard());
 
 class RuleFile {
  public:
