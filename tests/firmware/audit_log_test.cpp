@@ -5,8 +5,10 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -245,4 +247,28 @@ TEST_F(AuditLogTest, FieldTextCannotForgeTheTrailer) {
   log.append("note", f);
   EXPECT_TRUE(verifyAuditLog(path_).ok());
   EXPECT_EQ(lines().size(), 1u);
+}
+
+TEST_F(AuditLogTest, FailedWriteLeavesNoPartialRecord) {
+  writeRecords(2);
+  const std::string before = text();
+  AuditLog log(path_, {"K-1", key('k')});
+  Poco::JSON::Object big;
+  big.set("note", std::string(4096, 'n'));
+  // A file size limit just past the current end: the write stops part-way, as on a full disk.
+  struct rlimit old {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  const auto previous = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = old;
+  small.rlim_cur = before.size() + 100;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  EXPECT_THROW(log.append("note", big), AuditError);
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, previous);
+
+  EXPECT_EQ(text(), before);                     // cut back to the last whole record
+  log.append("decision", Poco::JSON::Object());  // and the chain goes on from there
+  const auto v = verifyAuditLog(path_, key('k'));
+  EXPECT_TRUE(v.ok()) << v.reason;
+  EXPECT_EQ(v.records, 3u);
 }
