@@ -3,6 +3,7 @@
 namespace portti::cli {
 
 // One line per command group; each is defined in its own cmd_<name>.cpp.
+int runAudit(const Words& words);  // cmd_audit.cpp
 int runMrz(const Words& words);   // cmd_mrz.cpp
 int runPa(const Words& words);    // cmd_pa.cpp
 int runPki(const Words& words);   // cmd_pki.cpp
@@ -10,10 +11,10 @@ int runChip(const Words& words);  // cmd_chip.cpp
 int runRead(const Words& words);  // cmd_read.cpp
 int runReaders(const Words& words);  // cmd_readers.cpp
 int runRules(const Words& words);    // cmd_rules.cpp
-int runAudit(const Words& words);    // cmd_audit.cpp
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
+      {"audit", "audit verify FILE [--key KEYFILE] [--json]", runAudit},
       {"mrz", "mrz check MRZ", runMrz},
       {"pa", "pa --sod EF.SOD [--dg N=FILE ...] [--trust PATH ...] [--crl FILE ...] [--at YYYY-MM-DD] [--json]", runPa},
       {"pki", "pki make-test DIR", runPki},
@@ -21,7 +22,6 @@ const std::vector<Command>& commands() {
       {"read", "read --reader sim:DIR|pcsc[:NAME]|nfc[:CONNSTRING] --mrz MRZ --trust PATH... [--crl FILE] [--at YYYY-MM-DD] [--wait SECONDS] [--out DUMP_DIR] [--json]", runRead},
       {"readers", "readers [--json]", runReaders},
       {"rules", "rules check FILE | rules eval FILE --facts FACTS.json [--today YYYY-MM-DD]", runRules},
-      {"audit", "audit verify FILE [--key KEYFILE] [--json]", runAudit},
   };
   return all;
 }
