@@ -3,6 +3,7 @@
 namespace portti::cli {
 
 // One line per command group; each is defined in its own cmd_<name>.cpp.
+int runAudit(const Words& words);  // cmd_audit.cpp
 int runMrz(const Words& words);   // cmd_mrz.cpp
 int runPa(const Words& words);    // cmd_pa.cpp
 int runPki(const Words& words);   // cmd_pki.cpp
@@ -11,9 +12,11 @@ int runRead(const Words& words);  // cmd_read.cpp
 int runReaders(const Words& words);  // cmd_readers.cpp
 int runFace(const Words& words);     // cmd_face.cpp
 int runDevices(const Words& words);  // cmd_devices.cpp
+int runRules(const Words& words);    // cmd_rules.cpp
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
+      {"audit", "audit verify FILE [--key KEYFILE] [--json]", runAudit},
       {"mrz", "mrz check MRZ", runMrz},
       {"pa", "pa --sod EF.SOD [--dg N=FILE ...] [--trust PATH ...] [--crl FILE ...] [--at YYYY-MM-DD] [--json]", runPa},
       {"pki", "pki make-test DIR", runPki},
@@ -22,6 +25,7 @@ const std::vector<Command>& commands() {
       {"readers", "readers [--json]", runReaders},
       {"face", "face compare A B [--aligned] [--config FILE] [--json] | face eval --dataset DIR [--aligned] [--chip-like jpeg|jp2] [--limit N] [--config FILE] [--json]", runFace},
       {"devices", "devices [--reader SPEC]... [--camera SPEC]... [--gate SPEC] [--lights SPEC] [--mrz-source SPEC]... [--json]", runDevices},
+      {"rules", "rules check FILE | rules eval FILE --facts FACTS.json [--today YYYY-MM-DD]", runRules},
   };
   return all;
 }
