@@ -161,8 +161,17 @@ class Refuse : public Poco::Net::HTTPRequestHandler {
 
 Poco::Net::HTTPRequestHandler* ApiHandlerFactory::createRequestHandler(
     const HTTPServerRequest& request) {
+  // Split the raw path before decoding, so a case reference may contain an encoded '/'.
+  std::string raw = request.getURI().substr(0, request.getURI().find_first_of("?#"));
   std::vector<std::string> parts;
-  Poco::URI(request.getURI()).getPathSegments(parts);  // decoded segments
+  std::size_t begin = raw.empty() || raw[0] != '/' ? 0 : 1;
+  while (begin <= raw.size()) {
+    std::size_t end = std::min(raw.find('/', begin), raw.size());
+    std::string segment;
+    Poco::URI::decode(raw.substr(begin, end - begin), segment);
+    parts.push_back(segment);
+    begin = end + 1;
+  }
   const std::string& method = request.getMethod();
   bool post = method == "POST", get = method == "GET";
   auto wrongMethod = []() -> Poco::Net::HTTPRequestHandler* { return new Refuse(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "method not allowed"); };
