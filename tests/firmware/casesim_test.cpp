@@ -27,9 +27,9 @@ Reply call(int port, const std::string& method, const std::string& path, const s
            std::map<std::string, std::string> headers = {}, const std::string& body = "") {
   static std::once_flag ssl;
   std::call_once(ssl, [] { Poco::Net::initializeSSL(); });
-  Poco::Net::Context::Ptr context = new Poco::Net::Context(
-      Poco::Net::Context::TLS_CLIENT_USE, pki(cert + ".key"), pki(cert + ".pem"), pki("ca.pem"),
-      Poco::Net::Context::VERIFY_STRICT, 4, false);
+  Poco::Net::Context::Ptr context =
+      new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, pki(cert + ".key"), pki(cert + ".pem"),
+                             pki("ca.pem"), Poco::Net::Context::VERIFY_STRICT, 4, false);
   Poco::Net::HTTPSClientSession session("localhost", static_cast<Poco::UInt16>(port), context);
   Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
   for (const auto& [k, v] : headers) request.set(k, v);
@@ -44,15 +44,14 @@ Reply call(int port, const std::string& method, const std::string& path, const s
 
 std::string resultBody(const std::string& id, const std::string& kiosk = "kiosk-1",
                        const std::string& decision = "accept") {
-  return "{\"transactionId\":\"" + id + "\",\"kioskId\":\"" + kiosk + "\",\"decision\":\"" +
-         decision + "\"}";
+  return "{\"transactionId\":\"" + id + "\",\"kioskId\":\"" + kiosk + "\",\"decision\":\"" + decision + "\"}";
 }
 
 Reply post(int port, const std::string& path, const std::string& key, const std::string& body,
            const std::string& cert = "kiosk", const std::string& deviceKey = "device.key") {
   auto signer = portti::firmware::ResultSigner::fromPemFile(pki(deviceKey));
-  return call(port, "POST", path, cert,
-              {{"Idempotency-Key", key}, {"Portti-Signature", signer.sign(body)}}, body);
+  return call(port, "POST", path, cert, {{"Idempotency-Key", key}, {"Portti-Signature", signer.sign(body)}},
+              body);
 }
 
 std::string idOf(const Reply& r) {
@@ -78,8 +77,9 @@ TEST(CaseSim, PostIsIdempotentAndChecksSignatureKioskAndKey) {
   EXPECT_EQ(post(cs.port(), path, "tx-1", resultBody("tx-1", "kiosk-1", "reject")).status, 409);
   // Signed by another kiosk's device key, or not signed at all.
   EXPECT_EQ(post(cs.port(), path, "tx-2", resultBody("tx-2"), "kiosk", "device2.key").status, 422);
-  EXPECT_EQ(call(cs.port(), "POST", path, "kiosk", {{"Idempotency-Key", "tx-3"}}, resultBody("tx-3")).status, 422);
-  EXPECT_EQ(post(cs.port(), path, "tx-4", resultBody("tx-other")).status, 422);   // key != body id
+  EXPECT_EQ(call(cs.port(), "POST", path, "kiosk", {{"Idempotency-Key", "tx-3"}}, resultBody("tx-3")).status,
+            422);
+  EXPECT_EQ(post(cs.port(), path, "tx-4", resultBody("tx-other")).status, 422);  // key != body id
   EXPECT_EQ(post(cs.port(), path, "bad key!", resultBody("bad key!")).status, 400);
   EXPECT_EQ(post(cs.port(), path, "tx-5", "not json").status, 400);
   EXPECT_EQ(cs.storedKeys(), std::vector<std::string>{"tx-1"});
@@ -95,7 +95,7 @@ TEST(CaseSim, ReadsNeedAuthenticationAndUnknownLooksLikeForbidden) {
   EXPECT_EQ(own.status, 200);
   EXPECT_NE(own.body.find("\"decision\":\"accept\""), std::string::npos) << own.body;
   EXPECT_EQ(call(cs.port(), "GET", path, "kiosk2", bearer()).status, 200);  // reader of kiosk-1
-  Reply forbidden = call(cs.port(), "GET", path, "kiosk2");                  // another kiosk
+  Reply forbidden = call(cs.port(), "GET", path, "kiosk2");                 // another kiosk
   Reply unknown = call(cs.port(), "GET", "/api/v1/verifications/" + std::string(32, '0'), "kiosk2");
   EXPECT_EQ(forbidden.status, 404);
   EXPECT_EQ(forbidden.status, unknown.status);
@@ -156,8 +156,9 @@ TEST(CaseSim, CorruptOrIncompleteConfigIsAClearError) {
   std::tie(code, err) = run("{\"tls\": {\"certificate\": \"a.pem\"}}");
   EXPECT_EQ(code, 1);
   EXPECT_NE(err.find("tls.privateKey"), std::string::npos) << err;
-  std::tie(code, err) = run("{\"tls\": {\"certificate\": \"/nope.pem\", \"privateKey\": \"/nope.key\", "
-                            "\"clientCa\": \"/nope-ca.pem\"}, \"database\": \"x\"}");
+  std::tie(code, err) =
+      run("{\"tls\": {\"certificate\": \"/nope.pem\", \"privateKey\": \"/nope.key\", "
+          "\"clientCa\": \"/nope-ca.pem\"}, \"database\": \"x\"}");
   EXPECT_EQ(code, 1);
   EXPECT_NE(err.find("/nope.pem does not exist"), std::string::npos) << err;
 }

@@ -22,6 +22,5 @@ TEST(DeliveryChaos, Kill9RoundsEveryResultExactlyOnceInOrder) {
   EXPECT_EQ(report.storedKeys, report.expectedKeys);
   std::cout << "kill rounds: " << report.rounds << " (" << report.killedWhileRunning
             << " hit a live harness), " << report.storedKeys.size() << " results ("
-            << report.storedBeforeLastRun << " delivered by killed rounds), "
-            << report.seconds << " s\n";
+            << report.storedBeforeLastRun << " delivered by killed rounds), " << report.seconds << " s\n";
 }

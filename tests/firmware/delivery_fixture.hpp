@@ -2,13 +2,12 @@
 // delivery harness, both from the directory of the running binary (build/bin).
 #pragma once
 
+#include <Poco/Data/Session.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <Poco/Data/Session.h>
 
 #include <chrono>
 #include <filesystem>
@@ -57,7 +56,9 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   pid_t pid() const { return pid_; }
-  void kill(int sig) { if (status_ < 0) ::kill(pid_, sig); }
+  void kill(int sig) {
+    if (status_ < 0) ::kill(pid_, sig);
+  }
   bool running() {
     if (status_ >= 0) return false;
     int st = 0;
@@ -68,7 +69,8 @@ class ChildProcess {
   int wait() {
     if (status_ < 0) {
       int st = 0;
-      while (waitpid(pid_, &st, 0) < 0 && errno == EINTR) {}
+      while (waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
+      }
       status_ = decode(st);
     }
     return status_;
@@ -78,7 +80,8 @@ class ChildProcess {
     std::string line;
     auto end = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
       pollfd p{out_, POLLIN, 0};
       if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) return "";
       char c;
@@ -103,8 +106,7 @@ class CaseSim {
     std::string serverCert = "server";  ///< "wrong-server": a certificate from another CA
     int readsPerMinute = 600;
   };
-  CaseSim(const std::string& dir, const std::string& pki, Options o)
-      : dir_(dir), pki_(pki), options_(o) {
+  CaseSim(const std::string& dir, const std::string& pki, Options o) : dir_(dir), pki_(pki), options_(o) {
     db_ = dir + "/cases.sqlite";
     config_ = dir + "/casesim.json";
     start();
@@ -116,14 +118,18 @@ class CaseSim {
   void start() {
     const auto& o = options_;
     const auto& pki = pki_;
-    std::ofstream(config_) << "{\"listen\":{\"host\":\"127.0.0.1\",\"port\":" << (port_ ? port_ : o.port) << "},"
-        << "\"tls\":{\"certificate\":\"" << pki << "/" << o.serverCert << ".pem\",\"privateKey\":\""
-        << pki << "/" << o.serverCert << ".key\",\"clientCa\":\"" << pki << "/ca.pem\"},"
-        << "\"database\":\"" << db_ << "\","
-        << "\"kiosks\":[{\"id\":\"kiosk-1\",\"signingCertificate\":\"" << pki << "/device.pem\"},"
-        << "{\"id\":\"kiosk-2\",\"signingCertificate\":\"" << pki << "/device2.pem\"}],"
-        << "\"readers\":[{\"name\":\"desk\",\"token\":\"" << kReaderToken << "\",\"kiosks\":[\"kiosk-1\"]}],"
-        << "\"rateLimit\":{\"readsPerMinute\":" << o.readsPerMinute << "}}";
+    std::ofstream(config_) << "{\"listen\":{\"host\":\"127.0.0.1\",\"port\":" << (port_ ? port_ : o.port)
+                           << "},"
+                           << "\"tls\":{\"certificate\":\"" << pki << "/" << o.serverCert
+                           << ".pem\",\"privateKey\":\"" << pki << "/" << o.serverCert
+                           << ".key\",\"clientCa\":\"" << pki << "/ca.pem\"},"
+                           << "\"database\":\"" << db_ << "\","
+                           << "\"kiosks\":[{\"id\":\"kiosk-1\",\"signingCertificate\":\"" << pki
+                           << "/device.pem\"},"
+                           << "{\"id\":\"kiosk-2\",\"signingCertificate\":\"" << pki << "/device2.pem\"}],"
+                           << "\"readers\":[{\"name\":\"desk\",\"token\":\"" << kReaderToken
+                           << "\",\"kiosks\":[\"kiosk-1\"]}],"
+                           << "\"rateLimit\":{\"readsPerMinute\":" << o.readsPerMinute << "}}";
     child_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{binDir() + "/portti-casesim", "--config", config_}, dir_ + "/casesim.err");
     std::string line = child_->readLine(std::chrono::seconds(10));

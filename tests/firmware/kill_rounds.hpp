@@ -13,8 +13,8 @@ namespace portti::test {
 
 struct KillRoundsReport {
   int rounds = 0;
-  int killedWhileRunning = 0;  ///< rounds where SIGKILL hit a live harness (not one that had exited)
-  int results = 0;             ///< results enqueued in total
+  int killedWhileRunning = 0;   ///< rounds where SIGKILL hit a live harness (not one that had exited)
+  int results = 0;              ///< results enqueued in total
   int storedBeforeLastRun = 0;  ///< results that arrived while rounds were being killed
   int finalExitCode = -1;
   std::vector<std::string> expectedKeys;  ///< in enqueue order
@@ -36,10 +36,11 @@ inline KillRoundsReport runKillRounds(const std::string& dir, const std::string&
   // Start-up of the harness takes ~0.1 s here; the window covers start-up, enqueue and sending.
   std::uniform_int_distribution<int> delayMs(5, 200);
   auto harness = [&](int count) {
-    return std::make_unique<ChildProcess>(std::vector<std::string>{
-        binDir() + "/portti-delivery-harness", "--outbox", dir + "/outbox.sqlite", "--pki", pki,
-        "--port", std::to_string(casesim.port()), "--count", std::to_string(count), "--prefix",
-        "chaos"}, dir + "/harness.err");
+    return std::make_unique<ChildProcess>(
+        std::vector<std::string>{binDir() + "/portti-delivery-harness", "--outbox", dir + "/outbox.sqlite",
+                                 "--pki", pki, "--port", std::to_string(casesim.port()), "--count",
+                                 std::to_string(count), "--prefix", "chaos"},
+        dir + "/harness.err");
   };
   KillRoundsReport report;
   for (int r = 0; r < rounds; ++r) {

@@ -1,8 +1,7 @@
 // The outbox on a real, tiny filesystem (a 512 KiB tmpfs): a full disk refuses the result with
 // a clear error, keeps everything stored before, and works again once space is freed.
-#include <sys/mount.h>
-
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 
 #include "firmware/test_pki.hpp"
 #include "portti/firmware/delivery_error.hpp"
@@ -27,7 +26,8 @@ struct TinyFilesystem {
 
 TEST(OutboxDiskFull, RealFullFilesystemRefusesCleanlyAndRecovers) {
   TinyFilesystem fs;
-  if (!fs.mounted) GTEST_SKIP() << "cannot mount a tmpfs here (needs root); the max_page_count test covers the logic";
+  if (!fs.mounted)
+    GTEST_SKIP() << "cannot mount a tmpfs here (needs root); the max_page_count test covers the logic";
   std::string filler = fs.dir / "filler";
   std::ofstream(filler) << std::string(128 * 1024, 'f');
   std::string db = fs.dir / "outbox.sqlite";

@@ -73,8 +73,7 @@ TEST(Outbox, DiskFullFailsClearlyAndStoresNothingHalf) {
   // The outbox still works once space is freed (here: reopened without the cap).
   Outbox reopened(db);
   EXPECT_EQ(reopened.depth(), stored);
-  EXPECT_EQ(reopened.find("tx-" + std::to_string(stored - 1))->body,
-            body + std::to_string(stored - 1));
+  EXPECT_EQ(reopened.find("tx-" + std::to_string(stored - 1))->body, body + std::to_string(stored - 1));
   reopened.enqueue("tx-after", "ok");
   EXPECT_EQ(reopened.depth(), stored + 1);
 }

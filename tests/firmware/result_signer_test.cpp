@@ -43,7 +43,8 @@ TEST(ResultSigner, RefusesMissingOrNonP256Keys) {
   portti::test::TempDir dir;
   std::string rsa = dir / "rsa.key";
   ASSERT_EQ(0, std::system(("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out " + rsa +
-                            " 2>/dev/null").c_str()));
+                            " 2>/dev/null")
+                               .c_str()));
   try {
     ResultSigner::fromPemFile(rsa);
     FAIL() << "an RSA key was accepted";

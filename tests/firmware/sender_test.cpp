@@ -33,7 +33,9 @@ std::string resultBody(const std::string& id, const std::string& kiosk = "kiosk-
   return "{\"transactionId\":\"" + id + "\",\"kioskId\":\"" + kiosk + "\",\"decision\":\"accept\"}";
 }
 
-ResultSigner deviceKey() { return ResultSigner::fromPemFile(pki("device.key")); }
+ResultSigner deviceKey() {
+  return ResultSigner::fromPemFile(pki("device.key"));
+}
 
 bool waitFor(const std::function<bool()>& done, std::chrono::seconds limit) {
   auto end = std::chrono::steady_clock::now() + limit;
@@ -155,4 +157,3 @@ TEST(Sender, WrongServerCertificateNothingIsSent) {
   EXPECT_EQ(outbox.find("tx-secret")->attempts, 1);
   EXPECT_TRUE(impostor.storedKeys().empty());
 }
-

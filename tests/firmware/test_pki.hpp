@@ -36,8 +36,8 @@ struct TempDir {
 inline const std::filesystem::path& testPki() {
   static TempDir dir;
   static bool made = [] {
-    std::string cmd = std::string(PORTTI_SOURCE_DIR) + "/scripts/make-test-certs " +
-                      dir.path.string() + " >/dev/null";
+    std::string cmd =
+        std::string(PORTTI_SOURCE_DIR) + "/scripts/make-test-certs " + dir.path.string() + " >/dev/null";
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("scripts/make-test-certs failed");
     return true;
   }();
@@ -45,6 +45,8 @@ inline const std::filesystem::path& testPki() {
   return dir.path;
 }
 
-inline std::string pki(const std::string& name) { return (testPki() / name).string(); }
+inline std::string pki(const std::string& name) {
+  return (testPki() / name).string();
+}
 
 }  // namespace portti::test

@@ -46,8 +46,8 @@ void notFound(HTTPServerResponse& response) {
 
 std::string verificationJson(const StoredVerification& v) {
   return "{\"id\":" + jsonString(v.id) + ",\"kioskId\":" + jsonString(v.kioskId) +
-         ",\"caseRef\":" + jsonString(v.caseRef) +
-         ",\"receivedAtMs\":" + std::to_string(v.receivedAtMs) + ",\"result\":" + v.body + "}";
+         ",\"caseRef\":" + jsonString(v.caseRef) + ",\"receivedAtMs\":" + std::to_string(v.receivedAtMs) +
+         ",\"result\":" + v.body + "}";
 }
 
 bool validKey(const std::string& key) {
@@ -97,8 +97,10 @@ class PostVerification : public Poco::Net::HTTPRequestHandler {
     PutResult put = c_.store.put(key, caller.kioskId, caseRef_, body);
     std::string answer = "{\"id\":" + jsonString(put.id) + ",\"transactionId\":" + jsonString(key) + "}";
     switch (put.outcome) {
-      case PutOutcome::Created: return reply(response, HTTPResponse::HTTP_CREATED, answer);
-      case PutOutcome::Duplicate: return reply(response, HTTPResponse::HTTP_OK, answer);
+      case PutOutcome::Created:
+        return reply(response, HTTPResponse::HTTP_CREATED, answer);
+      case PutOutcome::Duplicate:
+        return reply(response, HTTPResponse::HTTP_OK, answer);
       case PutOutcome::Conflict:
         return error(response, HTTPResponse::HTTP_CONFLICT,
                      "Idempotency-Key already used for a different result");
@@ -159,8 +161,7 @@ class Refuse : public Poco::Net::HTTPRequestHandler {
 
 }  // namespace
 
-Poco::Net::HTTPRequestHandler* ApiHandlerFactory::createRequestHandler(
-    const HTTPServerRequest& request) {
+Poco::Net::HTTPRequestHandler* ApiHandlerFactory::createRequestHandler(const HTTPServerRequest& request) {
   // Split the raw path before decoding, so a case reference may contain an encoded '/'.
   std::string raw = request.getURI().substr(0, request.getURI().find_first_of("?#"));
   std::vector<std::string> parts;
@@ -174,7 +175,9 @@ Poco::Net::HTTPRequestHandler* ApiHandlerFactory::createRequestHandler(
   }
   const std::string& method = request.getMethod();
   bool post = method == "POST", get = method == "GET";
-  auto wrongMethod = []() -> Poco::Net::HTTPRequestHandler* { return new Refuse(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "method not allowed"); };
+  auto wrongMethod = []() -> Poco::Net::HTTPRequestHandler* {
+    return new Refuse(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "method not allowed");
+  };
   if (parts.size() >= 3 && parts[0] == "api" && parts[1] == "v1") {
     if (parts.size() == 3 && parts[2] == "verifications") {
       if (post) return new PostVerification(context_, "");

@@ -21,8 +21,7 @@ struct ApiContext {
 class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit ApiHandlerFactory(ApiContext context) : context_(context) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest& request) override;
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
  private:
   ApiContext context_;

@@ -10,7 +10,7 @@
 namespace portti::casesim {
 
 struct Caller {
-  std::string kioskId;                ///< set when the client certificate names a configured kiosk
+  std::string kioskId;                  ///< set when the client certificate names a configured kiosk
   const ReaderEntry* reader = nullptr;  ///< set when a valid bearer token was given
   bool authenticated() const { return reader || !kioskId.empty(); }
   /// The rate-limit bucket.

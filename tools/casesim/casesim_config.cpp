@@ -57,8 +57,8 @@ Config loadConfig(const std::string& path) {
       auto k = kiosks->getObject(static_cast<unsigned>(i));
       std::string where = "kiosks[" + std::to_string(i) + "]";
       KioskEntry e{requiredString(k, "id", where), ""};
-      e.signingCertificatePem = readFile(resolve(requiredString(k, "signingCertificate", where)),
-                                         where + ".signingCertificate");
+      e.signingCertificatePem =
+          readFile(resolve(requiredString(k, "signingCertificate", where)), where + ".signingCertificate");
       c.kiosks[e.id] = e;
     }
     if (auto readers = root->getArray("readers")) {
@@ -68,7 +68,8 @@ Config loadConfig(const std::string& path) {
         ReaderEntry e{requiredString(r, "name", where), requiredString(r, "token", where), {}};
         if (e.token.size() < 16) throw std::runtime_error(where + ".token is shorter than 16 characters");
         if (auto ks = r->getArray("kiosks"))
-          for (size_t j = 0; j < ks->size(); ++j) e.kiosks.insert(ks->getElement<std::string>(static_cast<unsigned>(j)));
+          for (size_t j = 0; j < ks->size(); ++j)
+            e.kiosks.insert(ks->getElement<std::string>(static_cast<unsigned>(j)));
         c.readers.push_back(e);
       }
     }

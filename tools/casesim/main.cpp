@@ -20,8 +20,12 @@ namespace {
 // Exceptions escaping a connection thread: log them (no request content) instead of dropping.
 class LogErrors : public Poco::ErrorHandler {
  public:
-  void exception(const Poco::Exception& e) override { std::cerr << "portti-casesim: " << e.displayText() << std::endl; }
-  void exception(const std::exception& e) override { std::cerr << "portti-casesim: " << e.what() << std::endl; }
+  void exception(const Poco::Exception& e) override {
+    std::cerr << "portti-casesim: " << e.displayText() << std::endl;
+  }
+  void exception(const std::exception& e) override {
+    std::cerr << "portti-casesim: " << e.what() << std::endl;
+  }
   void exception() override { std::cerr << "portti-casesim: unknown exception" << std::endl; }
 };
 }  // namespace
@@ -29,7 +33,8 @@ class LogErrors : public Poco::ErrorHandler {
 int main(int argc, char** argv) {
   std::string configPath;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) configPath = argv[++i];
+    if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+      configPath = argv[++i];
     else {
       std::cerr << "usage: portti-casesim --config FILE\n";
       return 2;
@@ -61,14 +66,14 @@ int main(int argc, char** argv) {
     tls->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
     VerificationStore store(config.database);
     RateLimiter readLimiter(config.readsPerMinute);
-    Poco::Net::SecureServerSocket socket(Poco::Net::SocketAddress(config.host, static_cast<Poco::UInt16>(config.port)), 64, tls);
+    Poco::Net::SecureServerSocket socket(
+        Poco::Net::SocketAddress(config.host, static_cast<Poco::UInt16>(config.port)), 64, tls);
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(8);
     params->setKeepAlive(true);
     Poco::Net::HTTPServer server(new ApiHandlerFactory({config, store, readLimiter}), socket, params);
     server.start();
-    std::cout << "portti-casesim listening on https://localhost:" << socket.address().port()
-              << std::endl;
+    std::cout << "portti-casesim listening on https://localhost:" << socket.address().port() << std::endl;
     int signal = 0;
     sigwait(&stopSignals, &signal);
     server.stopAll(true);

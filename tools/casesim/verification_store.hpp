@@ -40,8 +40,8 @@ class VerificationStore {
   explicit VerificationStore(const std::string& path);
   ~VerificationStore();
 
-  PutResult put(const std::string& idempotencyKey, const std::string& kioskId,
-                const std::string& caseRef, const std::string& body);
+  PutResult put(const std::string& idempotencyKey, const std::string& kioskId, const std::string& caseRef,
+                const std::string& body);
   std::optional<StoredVerification> get(const std::string& id);
   std::vector<StoredVerification> byCase(const std::string& caseRef);
 

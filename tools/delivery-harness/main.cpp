@@ -19,12 +19,18 @@ int main(int argc, char** argv) {
   int port = 0, count = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--outbox") outboxPath = value;
-    else if (flag == "--pki") pki = value;
-    else if (flag == "--port") port = std::stoi(value);
-    else if (flag == "--count") count = std::stoi(value);
-    else if (flag == "--prefix") prefix = value;
-    else if (flag == "--kiosk") kiosk = value;
+    if (flag == "--outbox")
+      outboxPath = value;
+    else if (flag == "--pki")
+      pki = value;
+    else if (flag == "--port")
+      port = std::stoi(value);
+    else if (flag == "--count")
+      count = std::stoi(value);
+    else if (flag == "--prefix")
+      prefix = value;
+    else if (flag == "--kiosk")
+      kiosk = value;
   }
   if (outboxPath.empty() || pki.empty() || port <= 0 || count <= 0) {
     std::cerr << "usage: portti-delivery-harness --outbox DB --pki DIR --port N --count N"

@@ -27,10 +27,9 @@ OutboxState stateFromName(const std::string& name) {
   return OutboxState::Pending;
 }
 
-using Row = Poco::Tuple<std::int64_t, std::string, std::string, std::string, std::string, int,
-                        std::string, std::int64_t>;
-const char* kColumns =
-    "seq, transaction_id, case_ref, body, state, attempts, reason, enqueued_at_ms";
+using Row = Poco::Tuple<std::int64_t, std::string, std::string, std::string, std::string, int, std::string,
+                        std::int64_t>;
+const char* kColumns = "seq, transaction_id, case_ref, body, state, attempts, reason, enqueued_at_ms";
 
 OutboxEntry fromRow(const Row& r) {
   return {r.get<0>(), r.get<1>(), r.get<2>(), r.get<3>(), stateFromName(r.get<4>()),
@@ -41,9 +40,12 @@ OutboxEntry fromRow(const Row& r) {
 
 const char* outboxStateName(OutboxState state) {
   switch (state) {
-    case OutboxState::Pending: return "pending";
-    case OutboxState::Delivered: return "delivered";
-    case OutboxState::Dead: return "dead";
+    case OutboxState::Pending:
+      return "pending";
+    case OutboxState::Delivered:
+      return "delivered";
+    case OutboxState::Dead:
+      return "dead";
   }
   return "pending";
 }
@@ -109,14 +111,16 @@ void Outbox::setState(std::int64_t seq, OutboxState state, const std::string& re
   std::string name = outboxStateName(state), why = reason;
   std::int64_t t = nowMs();
   try {
-    *session_ << "UPDATE outbox SET state = ?, reason = ?, updated_at_ms = ? WHERE seq = ?",
-        use(name), use(why), use(t), use(seq), now;
+    *session_ << "UPDATE outbox SET state = ?, reason = ?, updated_at_ms = ? WHERE seq = ?", use(name),
+        use(why), use(t), use(seq), now;
   } catch (const Poco::Exception& e) {
     throw DeliveryError("outbox update", path_ + ": " + e.displayText());
   }
 }
 
-void Outbox::markDelivered(std::int64_t seq) { setState(seq, OutboxState::Delivered, ""); }
+void Outbox::markDelivered(std::int64_t seq) {
+  setState(seq, OutboxState::Delivered, "");
+}
 
 void Outbox::markDead(std::int64_t seq, const std::string& reason) {
   setState(seq, OutboxState::Dead, reason);
@@ -126,8 +130,8 @@ void Outbox::recordAttempt(std::int64_t seq) {
   std::lock_guard lock(mutex_);
   std::int64_t t = nowMs();
   try {
-    *session_ << "UPDATE outbox SET attempts = attempts + 1, updated_at_ms = ? WHERE seq = ?",
-        use(t), use(seq), now;
+    *session_ << "UPDATE outbox SET attempts = attempts + 1, updated_at_ms = ? WHERE seq = ?", use(t),
+        use(seq), now;
   } catch (const Poco::Exception& e) {
     throw DeliveryError("outbox update", path_ + ": " + e.displayText());
   }
@@ -154,8 +158,8 @@ std::optional<OutboxEntry> Outbox::find(const std::string& transactionId) {
   std::lock_guard lock(mutex_);
   std::vector<Row> rows;
   std::string tx = transactionId;
-  *session_ << std::string("SELECT ") + kColumns + " FROM outbox WHERE transaction_id = ?",
-      use(tx), into(rows), now;
+  *session_ << std::string("SELECT ") + kColumns + " FROM outbox WHERE transaction_id = ?", use(tx),
+      into(rows), now;
   if (rows.empty()) return std::nullopt;
   return fromRow(rows.front());
 }

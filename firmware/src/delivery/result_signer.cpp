@@ -31,7 +31,9 @@ struct BioFree {
 };
 using BioPtr = std::unique_ptr<BIO, BioFree>;
 
-std::shared_ptr<EVP_PKEY> ownKey(EVP_PKEY* key) { return {key, EVP_PKEY_free}; }
+std::shared_ptr<EVP_PKEY> ownKey(EVP_PKEY* key) {
+  return {key, EVP_PKEY_free};
+}
 
 bool isP256(EVP_PKEY* key) {
   if (EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) return false;
@@ -102,12 +104,12 @@ std::string ResultSigner::sign(std::string_view body) const {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   size_t len = 0;
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1 ||
-      EVP_DigestSign(ctx.get(), nullptr, &len,
-                     reinterpret_cast<const unsigned char*>(body.data()), body.size()) != 1)
+      EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(body.data()),
+                     body.size()) != 1)
     throw DeliveryError("sign result", opensslError());
   std::vector<unsigned char> sig(len);
-  if (EVP_DigestSign(ctx.get(), sig.data(), &len,
-                     reinterpret_cast<const unsigned char*>(body.data()), body.size()) != 1)
+  if (EVP_DigestSign(ctx.get(), sig.data(), &len, reinterpret_cast<const unsigned char*>(body.data()),
+                     body.size()) != 1)
     throw DeliveryError("sign result", opensslError());
   return base64(sig.data(), len);
 }
@@ -121,8 +123,7 @@ std::string ResultSigner::publicKeyPem() const {
   return std::string(data, static_cast<size_t>(n));
 }
 
-bool verifyResultSignature(std::string_view body, std::string_view signatureBase64,
-                           std::string_view keyPem) {
+bool verifyResultSignature(std::string_view body, std::string_view signatureBase64, std::string_view keyPem) {
   auto key = publicKeyFromPem(keyPem);
   std::vector<unsigned char> sig;
   bool ok = key && isP256(key.get()) && unbase64(signatureBase64, sig);
@@ -141,7 +142,9 @@ Pseudonymizer::Pseudonymizer(std::string secret) : secret_(std::move(secret)) {
     throw DeliveryError("pseudonym secret", "the kiosk secret must be at least 16 bytes");
 }
 
-Pseudonymizer::~Pseudonymizer() { OPENSSL_cleanse(secret_.data(), secret_.size()); }
+Pseudonymizer::~Pseudonymizer() {
+  OPENSSL_cleanse(secret_.data(), secret_.size());
+}
 
 std::string Pseudonymizer::pseudonym(std::string_view value) const {
   unsigned char mac[EVP_MAX_MD_SIZE];

@@ -33,12 +33,11 @@ void requireCurrentCertificate(const std::string& path) {
     Poco::Crypto::X509Certificate cert(path);
     Poco::DateTime now;
     if (cert.expiresOn() < now)
-      throw DeliveryError("TLS client certificate",
-                          path + " expired on " +
-                              Poco::DateTimeFormatter::format(cert.expiresOn(),
-                                                              Poco::DateTimeFormat::ISO8601_FORMAT));
-    if (now < cert.validFrom())
-      throw DeliveryError("TLS client certificate", path + " is not valid yet");
+      throw DeliveryError(
+          "TLS client certificate",
+          path + " expired on " +
+              Poco::DateTimeFormatter::format(cert.expiresOn(), Poco::DateTimeFormat::ISO8601_FORMAT));
+    if (now < cert.validFrom()) throw DeliveryError("TLS client certificate", path + " is not valid yet");
   } catch (const Poco::Exception& e) {
     throw DeliveryError("TLS client certificate", path + ": " + e.displayText());
   }
@@ -51,7 +50,9 @@ std::string pathFor(const OutboxEntry& e) {
   return "/api/v1/cases/" + ref + "/verifications";
 }
 
-bool retryable(int status) { return status >= 500 || status == 408 || status == 429; }
+bool retryable(int status) {
+  return status >= 500 || status == 408 || status == 429;
+}
 
 }  // namespace
 
@@ -76,7 +77,9 @@ Sender::Sender(Outbox& outbox, ResultSigner signer, SenderConfig config)
   }
 }
 
-Sender::~Sender() { stop(); }
+Sender::~Sender() {
+  stop();
+}
 
 void Sender::resetSession() {
   session_ = std::make_unique<Poco::Net::HTTPSClientSession>(
@@ -108,8 +111,8 @@ SendResult Sender::sendNext() {
     session_.reset();  // a fresh connection (and handshake) next time
     outbox_.recordAttempt(entry->seq);
     std::lock_guard lock(mutex_);
-    lastError_ = "delivery to " + config_.host + ":" + std::to_string(config_.port) +
-                 " failed: " + e.displayText();
+    lastError_ =
+        "delivery to " + config_.host + ":" + std::to_string(config_.port) + " failed: " + e.displayText();
     return SendResult::Retry;
   }
   std::string summary = "HTTP " + std::to_string(status) + ": " + responseBody.substr(0, 200);

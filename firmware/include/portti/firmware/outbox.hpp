@@ -20,13 +20,13 @@ enum class OutboxState { Pending, Delivered, Dead };
 const char* outboxStateName(OutboxState state);
 
 struct OutboxEntry {
-  std::int64_t seq = 0;        ///< enqueue order; the sender keeps it
-  std::string transactionId;   ///< also the idempotency key
-  std::string caseRef;         ///< service-point case; empty for e-gate results
-  std::string body;            ///< the exact result document bytes
+  std::int64_t seq = 0;       ///< enqueue order; the sender keeps it
+  std::string transactionId;  ///< also the idempotency key
+  std::string caseRef;        ///< service-point case; empty for e-gate results
+  std::string body;           ///< the exact result document bytes
   OutboxState state = OutboxState::Pending;
   int attempts = 0;
-  std::string reason;          ///< dead letters: why the case system refused it
+  std::string reason;  ///< dead letters: why the case system refused it
   std::int64_t enqueuedAtMs = 0;
 };
 

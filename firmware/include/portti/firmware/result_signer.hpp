@@ -33,8 +33,7 @@ class ResultSigner {
 
 /// True only when `signatureBase64` is a valid ECDSA P-256/SHA-256 signature over exactly `body`
 /// by the key in `keyPem` (a certificate or a public key, PEM). Any malformed input is false.
-bool verifyResultSignature(std::string_view body, std::string_view signatureBase64,
-                           std::string_view keyPem);
+bool verifyResultSignature(std::string_view body, std::string_view signatureBase64, std::string_view keyPem);
 
 /// Keyed pseudonyms (HMAC-SHA256 with a kiosk secret) so a document number can be matched by
 /// someone holding the secret but is never stored or sent in clear.

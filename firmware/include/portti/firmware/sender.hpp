@@ -2,6 +2,8 @@
 // hostname check), Idempotency-Key = transaction id, one request in flight, entries in order.
 #pragma once
 
+#include <Poco/Net/Context.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -11,8 +13,6 @@
 #include <thread>
 
 #include "portti/firmware/result_signer.hpp"
-
-#include <Poco/Net/Context.h>
 
 namespace Poco::Net {
 class HTTPSClientSession;
