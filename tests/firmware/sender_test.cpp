@@ -157,3 +157,15 @@ TEST(Sender, WrongServerCertificateNothingIsSent) {
   EXPECT_EQ(outbox.find("tx-secret")->attempts, 1);
   EXPECT_TRUE(impostor.storedKeys().empty());
 }
+
+TEST(Sender, ServerCertificateForAnotherHostNameIsRefused) {
+  // Right CA, wrong name: the pinned CA alone is not enough.
+  portti::test::TempDir dir;
+  CaseSim other(dir.path.string(), pki(""), {.serverCert = "other-host"});
+  Outbox outbox(dir / "outbox.sqlite");
+  outbox.enqueue("tx-h", resultBody("tx-h"));
+  Sender sender(outbox, deviceKey(), configFor(other.port()));
+  EXPECT_EQ(sender.sendNext(), SendResult::Retry);
+  EXPECT_NE(sender.lastError().find("localhost"), std::string::npos) << sender.lastError();
+  EXPECT_TRUE(other.storedKeys().empty());
+}
