@@ -7,8 +7,10 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <chrono>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "caller.hpp"
 #include "portti/firmware/result_signer.hpp"
@@ -112,13 +114,14 @@ class PostVerification : public Poco::Net::HTTPRequestHandler {
   std::string caseRef_;
 };
 
-// Both readers share the same checks in the same order, so every refusal costs the same.
+// Both reads share the same checks in the same order, and answer after the same floor time.
 class GetHandler : public Poco::Net::HTTPRequestHandler {
  public:
   GetHandler(ApiContext c, std::string verificationId, std::string caseRef)
       : c_(c), id_(std::move(verificationId)), caseRef_(std::move(caseRef)) {}
 
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    auto floor = std::chrono::steady_clock::now() + std::chrono::milliseconds(c_.config.readAnswerFloorMs);
     Caller caller = identifyCaller(request, c_.config);
     if (!caller.authenticated())
       return error(response, HTTPResponse::HTTP_UNAUTHORIZED, "authentication required");
@@ -126,10 +129,18 @@ class GetHandler : public Poco::Net::HTTPRequestHandler {
       response.set("Retry-After", "60");
       return error(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, "rate limit exceeded");
     }
+    auto [status, json] = answer(caller);
+    std::this_thread::sleep_until(floor);
+    if (status == HTTPResponse::HTTP_NOT_FOUND) return notFound(response);
+    reply(response, status, json);
+  }
+
+ private:
+  std::pair<HTTPResponse::HTTPStatus, std::string> answer(const Caller& caller) {
     if (caseRef_.empty()) {
       auto v = c_.store.get(id_);
-      if (!v || !caller.mayRead(v->kioskId)) return notFound(response);
-      return reply(response, HTTPResponse::HTTP_OK, verificationJson(*v));
+      if (!v || !caller.mayRead(v->kioskId)) return {HTTPResponse::HTTP_NOT_FOUND, ""};
+      return {HTTPResponse::HTTP_OK, verificationJson(*v)};
     }
     std::string list;
     for (const auto& v : c_.store.byCase(caseRef_))
@@ -137,12 +148,11 @@ class GetHandler : public Poco::Net::HTTPRequestHandler {
         if (!list.empty()) list += ',';
         list += verificationJson(v);
       }
-    if (list.empty()) return notFound(response);
-    reply(response, HTTPResponse::HTTP_OK,
-          "{\"caseRef\":" + jsonString(caseRef_) + ",\"verifications\":[" + list + "]}");
+    if (list.empty()) return {HTTPResponse::HTTP_NOT_FOUND, ""};
+    return {HTTPResponse::HTTP_OK,
+            "{\"caseRef\":" + jsonString(caseRef_) + ",\"verifications\":[" + list + "]}"};
   }
 
- private:
   ApiContext c_;
   std::string id_, caseRef_;
 };

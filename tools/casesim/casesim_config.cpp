@@ -75,6 +75,9 @@ Config loadConfig(const std::string& path) {
     }
     if (auto limit = root->getObject("rateLimit"))
       c.readsPerMinute = limit->optValue<int>("readsPerMinute", c.readsPerMinute);
+    c.readAnswerFloorMs = root->optValue<int>("readAnswerFloorMs", c.readAnswerFloorMs);
+    if (c.readAnswerFloorMs < 0 || c.readAnswerFloorMs > 10000)
+      throw std::runtime_error("readAnswerFloorMs must be 0..10000");
     if (c.port < 0 || c.port > 65535) throw std::runtime_error("listen.port out of range");
     if (c.readsPerMinute < 1) throw std::runtime_error("rateLimit.readsPerMinute must be >= 1");
     return c;

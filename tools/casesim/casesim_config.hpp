@@ -30,6 +30,9 @@ struct Config {
   std::map<std::string, KioskEntry> kiosks;  ///< by id
   std::vector<ReaderEntry> readers;
   int readsPerMinute = 120;  ///< per caller, for GET
+  /// Every authenticated GET answers no sooner than this after it arrived, so the answer's
+  /// timing does not tell an unknown id from a forbidden one (the lookup is far shorter).
+  int readAnswerFloorMs = 25;
 };
 
 /// Parses `path`; relative file names are relative to the config file's directory. Throws
