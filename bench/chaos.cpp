@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   for (const auto& k : r.expectedKeys) lost += unique.count(k) == 0;
   bool inOrder = r.storedKeys == r.expectedKeys;
   std::printf("kill -9 rounds:            %d (seed %u)\n", r.rounds, seed);
+  std::printf("  one uninterrupted run:   %d ms (kills fall in 0..1.2x that)\n", r.calibrationMs);
   std::printf("  kills of a live harness: %d\n", r.killedWhileRunning);
   std::printf("  results enqueued:        %d\n", r.results);
   std::printf("  delivered while killing: %d\n", r.storedBeforeLastRun);

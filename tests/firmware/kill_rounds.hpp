@@ -13,8 +13,10 @@ namespace portti::test {
 
 struct KillRoundsReport {
   int rounds = 0;
-  int killedWhileRunning = 0;   ///< rounds where SIGKILL hit a live harness (not one that had exited)
-  int results = 0;              ///< results enqueued in total
+  int killedWhileRunning = 0;  ///< rounds where SIGKILL hit a live harness (not one that had exited)
+  int results = 0;             ///< results enqueued in total
+  int calibrationMs = 0;       ///< one uninterrupted harness run (start-up + one result)
+  int calibrationExitCode = -1;
   int storedBeforeLastRun = 0;  ///< results that arrived while rounds were being killed
   int finalExitCode = -1;
   std::vector<std::string> expectedKeys;  ///< in enqueue order
@@ -33,8 +35,6 @@ inline KillRoundsReport runKillRounds(const std::string& dir, const std::string&
   auto start = std::chrono::steady_clock::now();
   CaseSim casesim(dir, pki, {});
   std::mt19937 rng(seed);
-  // Start-up of the harness takes ~0.1 s here; the window covers start-up, enqueue and sending.
-  std::uniform_int_distribution<int> delayMs(5, 200);
   auto harness = [&](int count) {
     return std::make_unique<ChildProcess>(
         std::vector<std::string>{binDir() + "/portti-delivery-harness", "--outbox", dir + "/outbox.sqlite",
@@ -43,6 +43,18 @@ inline KillRoundsReport runKillRounds(const std::string& dir, const std::string&
         dir + "/harness.err");
   };
   KillRoundsReport report;
+  // Calibrate on this machine, now: an uninterrupted run (start-up, one enqueue, one delivery)
+  // takes D (the shortest of three; the first also creates the databases). Kills fall uniformly
+  // in [0, 1.2 D]: most hit start-up, enqueueing or sending, however loaded the machine is.
+  std::chrono::milliseconds d{60000};
+  for (int i = 1; i <= 3; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    report.calibrationExitCode = harness(i)->wait();
+    d = std::min(
+        d, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0));
+  }
+  report.calibrationMs = static_cast<int>(d.count());
+  std::uniform_int_distribution<int> delayMs(0, static_cast<int>(d.count() * 6 / 5));
   for (int r = 0; r < rounds; ++r) {
     auto child = harness(r + 1);
     std::this_thread::sleep_for(std::chrono::milliseconds(delayMs(rng)));
