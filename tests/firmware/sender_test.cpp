@@ -169,3 +169,24 @@ TEST(Sender, ServerCertificateForAnotherHostNameIsRefused) {
   EXPECT_NE(sender.lastError().find("localhost"), std::string::npos) << sender.lastError();
   EXPECT_TRUE(other.storedKeys().empty());
 }
+
+TEST(Sender, StopsPromptlyWhileBackingOff) {
+  // A long backoff must not hold up a shutdown: stop() wakes the thread.
+  portti::test::TempDir dir;
+  CaseSim casesim(dir.path.string(), pki(""), {});
+  int port = casesim.port();
+  casesim.stop();
+  Outbox outbox(dir / "outbox.sqlite");
+  outbox.enqueue("tx-wait", resultBody("tx-wait"));
+  auto config = configFor(port);
+  config.initialBackoff = std::chrono::minutes(10);
+  config.maxBackoff = std::chrono::minutes(10);
+  Sender sender(outbox, deviceKey(), config);
+  sender.start();
+  ASSERT_TRUE(waitFor([&] { return !sender.lastError().empty(); }, std::chrono::seconds(5)));
+  auto t0 = std::chrono::steady_clock::now();
+  sender.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  EXPECT_EQ(outbox.find("tx-wait")->state, OutboxState::Pending);
+  EXPECT_EQ(outbox.find("tx-wait")->attempts, 1);
+}
