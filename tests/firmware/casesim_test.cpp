@@ -162,3 +162,16 @@ TEST(CaseSim, CorruptOrIncompleteConfigIsAClearError) {
   EXPECT_EQ(code, 1);
   EXPECT_NE(err.find("/nope.pem does not exist"), std::string::npos) << err;
 }
+
+TEST(CaseSim, IdempotencyHoldsAcrossARestart) {
+  portti::test::TempDir dir;
+  CaseSim cs(dir.path.string(), pki(""), {});
+  Reply first = post(cs.port(), "/api/v1/verifications", "tx-keep", resultBody("tx-keep"));
+  ASSERT_EQ(first.status, 201);
+  cs.stop();
+  cs.start();
+  Reply again = post(cs.port(), "/api/v1/verifications", "tx-keep", resultBody("tx-keep"));
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(idOf(again), idOf(first));
+  EXPECT_EQ(cs.storedKeys(), std::vector<std::string>{"tx-keep"});
+}

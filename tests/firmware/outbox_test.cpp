@@ -86,3 +86,16 @@ TEST(Outbox, UnopenablePathIsAClearError) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent-dir/outbox.sqlite"), std::string::npos);
   }
 }
+
+TEST(Outbox, CorruptDatabaseFileIsAClearError) {
+  portti::test::TempDir dir;
+  std::string db = dir / "outbox.sqlite";
+  std::ofstream(db) << std::string(8192, 'Z');
+  try {
+    Outbox box(db);
+    FAIL() << "a corrupt outbox was opened";
+  } catch (const DeliveryError& e) {
+    EXPECT_EQ(e.step(), "outbox open");
+    EXPECT_NE(std::string(e.what()).find(db), std::string::npos) << e.what();
+  }
+}
