@@ -48,12 +48,25 @@ int main(int argc, char** argv) {
     config.maxBackoff = std::chrono::milliseconds(200);
     config.idlePoll = std::chrono::milliseconds(10);
     Sender sender(outbox, ResultSigner::fromPemFile(pki + "/device.key"), config);
-    sender.start();
-    for (int i = 0; i < count; ++i) {
+    auto idOf = [&](int i) {
       char id[96];
       std::snprintf(id, sizeof id, "%s-%05d", prefix.c_str(), i);
-      if (outbox.find(id)) continue;
-      std::string body = std::string("{\"transactionId\":\"") + id + "\",\"kioskId\":\"" + kiosk +
+      return std::string(id);
+    };
+    // Results are enqueued in index order, one atomic row each, so the stored ones are a prefix:
+    // find where it ends by bisection instead of looking up every id on each restart.
+    int lo = 0, hi = count;
+    while (lo < hi) {
+      int mid = (lo + hi) / 2;
+      if (outbox.find(idOf(mid)))
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    sender.start();
+    for (int i = lo; i < count; ++i) {
+      std::string id = idOf(i);
+      std::string body = "{\"transactionId\":\"" + id + "\",\"kioskId\":\"" + kiosk +
                          "\",\"index\":" + std::to_string(i) + ",\"decision\":\"accept\"}";
       outbox.enqueue(id, body);
       sender.wake();
