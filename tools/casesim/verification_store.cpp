@@ -4,10 +4,12 @@
 #include <Poco/Tuple.h>
 #include <openssl/rand.h>
 
+#include <cctype>
 #include <chrono>
 #include <stdexcept>
 
 #include "portti/firmware/sqlite_session.hpp"
+#include "portti/mrtd/bytes.hpp"
 
 using namespace Poco::Data::Keywords;
 
@@ -25,12 +27,8 @@ StoredVerification fromRow(const Row& r) {
 std::string randomId() {
   unsigned char raw[16];
   if (RAND_bytes(raw, sizeof raw) != 1) throw std::runtime_error("no randomness for an id");
-  static const char* hex = "0123456789abcdef";
-  std::string id;
-  for (unsigned char b : raw) {
-    id += hex[b >> 4];
-    id += hex[b & 15];
-  }
+  std::string id = mrtd::toHex(mrtd::ByteView(raw, sizeof raw));
+  for (char& c : id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return id;
 }
 

@@ -8,11 +8,13 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
 #include "portti/firmware/delivery_error.hpp"
+#include "portti/mrtd/bytes.hpp"
 
 namespace portti::firmware {
 namespace {
@@ -152,12 +154,8 @@ std::string Pseudonymizer::pseudonym(std::string_view value) const {
   if (!HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
             reinterpret_cast<const unsigned char*>(value.data()), value.size(), mac, &len))
     throw DeliveryError("pseudonym", opensslError());
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[mac[i] >> 4];
-    out += hex[mac[i] & 15];
-  }
+  std::string out = mrtd::toHex(mrtd::ByteView(mac, len));
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
