@@ -1,0 +1,104 @@
+// Facts, dates and their rendering.
+#include "portti/firmware/facts.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <ctime>
+#include <sstream>
+
+namespace portti::firmware {
+
+namespace {
+
+bool leapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int daysInMonth(int y, int m) {
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && leapYear(y) ? 29 : days[m - 1];
+}
+
+bool digits(std::string_view s) {
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+int number(std::string_view s) {
+  int v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+}  // namespace
+
+std::optional<Date> parseDate(std::string_view t) {
+  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
+  if (!digits(t.substr(0, 4)) || !digits(t.substr(5, 2)) || !digits(t.substr(8, 2))) return std::nullopt;
+  Date d{number(t.substr(0, 4)), number(t.substr(5, 2)), number(t.substr(8, 2))};
+  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > daysInMonth(d.year, d.month)) return std::nullopt;
+  return d;
+}
+
+std::string formatDate(const Date& d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year % 10000, d.month % 100, d.day % 100);
+  return buf;
+}
+
+Date todayUtc() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+const char* factKindName(FactKind kind) {
+  switch (kind) {
+    case FactKind::Bool: return "bool";
+    case FactKind::Number: return "number";
+    case FactKind::String: return "string";
+    case FactKind::Date: return "date";
+  }
+  return "?";
+}
+
+std::optional<FactKind> kindOf(const FactValue& v) {
+  switch (v.index()) {
+    case 1: return FactKind::Bool;
+    case 2: return FactKind::Number;
+    case 3: return FactKind::String;
+    case 4: return FactKind::Date;
+    default: return std::nullopt;
+  }
+}
+
+std::string describe(const FactValue& v) {
+  if (isMissing(v)) return "missing";
+  if (auto b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  if (auto n = std::get_if<double>(&v)) {
+    std::ostringstream s;
+    s.precision(15);
+    s << *n;
+    return s.str();
+  }
+  if (auto s = std::get_if<std::string>(&v)) return "\"" + *s + "\"";
+  return formatDate(std::get<Date>(v));
+}
+
+FactValue Facts::get(const std::string& name) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? FactValue{} : it->second;
+}
+
+void FactCatalog::add(const std::string& name, FactKind kind, std::string meaning) {
+  entries_[name] = Entry{kind, std::move(meaning)};
+}
+
+std::optional<FactKind> FactCatalog::kind(const std::string& name) const {
+  auto it = entries_.find(name);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second.kind;
+}
+
+}  // namespace portti::firmware
