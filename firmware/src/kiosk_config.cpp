@@ -179,19 +179,22 @@ KioskConfig KioskConfig::load(const fs::path& file) {
   return c;
 }
 
-std::vector<std::uint8_t> pseudonymKey(const KioskConfig& config) {
-  if (!config.pseudonymKeyHex.empty()) return mrtd::fromHex(config.pseudonymKeyHex);
+std::string pseudonymKey(const KioskConfig& config) {
+  if (!config.pseudonymKeyHex.empty()) {
+    const mrtd::Bytes key = mrtd::fromHex(config.pseudonymKeyHex);
+    return std::string(key.begin(), key.end());
+  }
   const fs::path keyFile = config.dataDir / "pseudonym.key";
   std::error_code ec;
   if (fs::exists(keyFile, ec)) {
     std::ifstream in(keyFile, std::ios::binary);
-    std::vector<std::uint8_t> key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (key.size() != 32) throw ConfigError(keyFile.string() + ": not a 32-byte key");
     return key;
   }
   fs::create_directories(config.dataDir, ec);
-  std::vector<std::uint8_t> key(32);
-  if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) throw ConfigError("pseudonym key: no randomness");
+  std::string key(32, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size())) != 1) throw ConfigError("pseudonym key: no randomness");
   const mode_t old = ::umask(077);
   std::ofstream out(keyFile, std::ios::binary | std::ios::trunc);
   ::umask(old);

@@ -7,13 +7,12 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/Timestamp.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <opencv2/imgcodecs.hpp>
 #include <sstream>
 #include <stdexcept>
 
+#include "portti/firmware/rules_json.hpp"
 #include "portti/mrtd/bytes.hpp"
 
 namespace portti::firmware {
@@ -73,27 +72,14 @@ Object::Ptr passiveAuthObject(const ChipEvidence& chip) {
 
 }  // namespace
 
-std::string documentPseudonym(const std::vector<std::uint8_t>& key, const std::string& issuingState,
-                              const std::string& documentNumber) {
-  if (key.size() < 16) throw std::invalid_argument("pseudonym key shorter than 16 bytes");
-  std::string message = issuingState + "/" + documentNumber;
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int macLen = 0;
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
-            message.size(), mac, &macLen))
-    throw std::runtime_error("pseudonym: HMAC failed");
-  wipeString(message);
-  std::string hex = mrtd::toHex(mrtd::ByteView(mac, macLen));
-  for (auto& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return hex;
-}
-
 std::string expiryDate(const std::string& yymmdd) {
   if (yymmdd.size() != 6 || yymmdd.find_first_not_of("0123456789") != std::string::npos) return {};
   return "20" + yymmdd.substr(0, 2) + "-" + yymmdd.substr(2, 2) + "-" + yymmdd.substr(4, 2);
 }
 
-ResultBuilder::ResultBuilder(ResultOptions options) : options_(std::move(options)) {}
+ResultBuilder::ResultBuilder(ResultOptions options) : options_(std::move(options)) {
+  if (!options_.pseudonymKey.empty()) pseudonymizer_.emplace(options_.pseudonymKey);
+}
 
 Object::Ptr ResultBuilder::build(const Transaction& tx) const {
   Object::Ptr r = newObject();
@@ -112,8 +98,11 @@ Object::Ptr ResultBuilder::build(const Transaction& tx) const {
     doc->set("issuing_state", mrz.issuingState);
     doc->set("expiry", expiryDate(mrz.dateOfExpiry));
     doc->set("mrz_valid", mrz.valid());
-    if (!options_.pseudonymKey.empty())
-      doc->set("number_pseudonym", documentPseudonym(options_.pseudonymKey, mrz.issuingState, mrz.documentNumber));
+    if (pseudonymizer_) {
+      std::string value = mrz.issuingState + "/" + mrz.documentNumber;
+      doc->set("number_pseudonym", pseudonymizer_->pseudonym(value));
+      wipeString(value);
+    }
     if (options_.includeDocumentNumber) doc->set("number", mrz.documentNumber);
   }
   r->set("document", doc);
@@ -147,23 +136,7 @@ Object::Ptr ResultBuilder::build(const Transaction& tx) const {
   }
   r->set("steps", steps);
 
-  Object::Ptr decision = newObject();
-  const Decision d = tx.decision.value_or(Decision{});
-  decision->set("outcome", outcomeName(d.outcome));
-  Array::Ptr reasons = new Array;
-  for (const auto& reason : d.reasons) {
-    Object::Ptr o = newObject();
-    o->set("code", reason.code);
-    o->set("text", reason.text);
-    reasons->add(o);
-  }
-  decision->set("reasons", reasons);
-  try {
-    decision->set("trace", Poco::JSON::Parser().parse(d.traceJson.empty() ? "[]" : d.traceJson));
-  } catch (const std::exception&) {
-    decision->set("trace", Poco::JSON::Parser().parse("[]"));
-  }
-  r->set("decision", decision);
+  r->set("decision", decisionJson(tx.decision.value_or(Decision{})));
 
   if (options_.includeImages) {
     Object::Ptr images = newObject();

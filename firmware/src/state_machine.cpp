@@ -292,7 +292,10 @@ void TransactionMachine::runState() {
     }
     case TS::Decision: {
       const steps::StepOutcome out = steps::decide(tx_, parts_.policy);
-      if (!finish(out)) tx_.decision = Decision{Outcome::Refer, {{"decision-timeout", "the rules took too long"}}, "[]"};
+      if (!finish(out)) {
+        tx_.decision = Decision{};
+        tx_.decision->reasons.push_back("DECISION_TIMEOUT");
+      }
       return enter(TS::ResultDelivery, tx_.steps.back().reason);
     }
     case TS::ResultDelivery: {

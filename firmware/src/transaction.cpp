@@ -33,15 +33,6 @@ const char* stateName(TransactionState state) {
   return "unknown";
 }
 
-const char* outcomeName(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::Accept: return "accept";
-    case Outcome::Refer: return "refer";
-    case Outcome::Reject: return "reject";
-  }
-  return "refer";
-}
-
 const StepRecord* Transaction::step(TransactionState state) const {
   for (const auto& s : steps)
     if (s.step == state) return &s;

@@ -25,6 +25,8 @@ namespace portti::firmware::test {
 
 namespace fs = std::filesystem;
 
+inline const std::string kPseudonymKey(32, '\x07');
+
 /// The ICAO Doc 9303 Part 4 specimen.
 inline const std::string kMrz =
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
@@ -162,10 +164,9 @@ class SimplePolicy : public DecisionPolicy {
       d.outcome = Outcome::Accept;
     } else {
       d.outcome = Outcome::Refer;
-      if (!pa) d.reasons.push_back({"pa-not-valid", "passive authentication is not valid"});
-      if (tx.face != Verdict::Passed) d.reasons.push_back({"face-not-passed", "face comparison did not pass"});
+      if (!pa) d.reasons.push_back("PA_NOT_VALID");
+      if (tx.face != Verdict::Passed) d.reasons.push_back("FACE_NOT_PASSED");
     }
-    d.traceJson = R"([{"rule":"simple","result":true}])";
     return d;
   }
 };
@@ -196,7 +197,7 @@ struct Kiosk {
         mrzReader(mrtd::mrzInformation(mrtd::parseValidMrz(kMrz))),
         camera(clock),
         comparator(faceScore),
-        sink(ResultOptions{"kiosk-test", std::vector<std::uint8_t>(32, 7), false, false}, &gate.events) {
+        sink(ResultOptions{"kiosk-test", kPseudonymKey, false, false}, &gate.events) {
     parts.reader = &reader;
     parts.mrzReader = &mrzReader;
     parts.camera = &camera;

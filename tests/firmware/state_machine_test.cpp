@@ -29,7 +29,7 @@ TEST(StateMachine, GenuineEgateTransactionVisitsEveryStateAndOpensAfterTheCommit
   ASSERT_EQ(k.gate.events, std::vector<std::string>{"open"});
   EXPECT_EQ(k.sink.gateEventsAtCommit, 0u) << "the result is committed before the gate opens";
   auto result = parse(k.sink.results[0]);
-  EXPECT_EQ(result->getObject("decision")->getValue<std::string>("outcome"), "accept");
+  EXPECT_EQ(result->getObject("decision")->getValue<std::string>("decision"), "accept");
   EXPECT_EQ(result->getObject("chip")->getObject("passive_auth")->getValue<std::string>("status"), "valid");
   EXPECT_EQ(result->getObject("chip")->getObject("chip_auth")->getValue<std::string>("status"), "not done");
   EXPECT_EQ(result->getObject("morph")->getValue<std::string>("status"), "not done");
@@ -47,7 +47,7 @@ TEST(StateMachine, MismatchedFaceIsReferredAndTheGateStaysClosed) {
   k.runToIdle();
   ASSERT_EQ(k.sink.results.size(), 1u);
   auto result = parse(k.sink.results[0]);
-  EXPECT_EQ(result->getObject("decision")->getValue<std::string>("outcome"), "refer");
+  EXPECT_EQ(result->getObject("decision")->getValue<std::string>("decision"), "refer");
   EXPECT_EQ(result->getObject("face")->getValue<std::string>("status"), "failed");
   ASSERT_EQ(k.gate.events.size(), 1u);
   EXPECT_EQ(k.gate.events[0], "closed: Please see an officer");
@@ -61,7 +61,7 @@ TEST(StateMachine, MissingPiecesStayNotDoneAndNeverOpenTheGate) {
   ASSERT_EQ(k.sink.results.size(), 1u);
   auto result = parse(k.sink.results[0]);
   EXPECT_EQ(result->getObject("face")->getValue<std::string>("status"), "not done");
-  EXPECT_EQ(result->getObject("decision")->getValue<std::string>("outcome"), "refer");
+  EXPECT_EQ(result->getObject("decision")->getValue<std::string>("decision"), "refer");
   EXPECT_EQ(k.gate.events, std::vector<std::string>{"closed: Please see an officer"});
 }
 
@@ -129,7 +129,7 @@ TEST(StateMachine, CanWithoutPaceFailsClosed) {
   ASSERT_EQ(k.sink.results.size(), 1u);
   auto result = parse(k.sink.results[0]);
   EXPECT_EQ(result->getObject("chip")->getValue<std::string>("read"), "failed");
-  EXPECT_EQ(result->getObject("decision")->getValue<std::string>("outcome"), "refer");
+  EXPECT_EQ(result->getObject("decision")->getValue<std::string>("decision"), "refer");
   EXPECT_TRUE(k.gate.events == std::vector<std::string>{"closed: Please see an officer"});
 }
 

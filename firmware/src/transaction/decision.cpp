@@ -6,14 +6,16 @@ namespace portti::firmware::steps {
 
 StepOutcome decide(Transaction& tx, DecisionPolicy* policy) {
   if (!policy) {
-    tx.decision = Decision{Outcome::Refer, {{"no-rules", "no decision rules are loaded"}}, "[]"};
+    tx.decision = Decision{};
+    tx.decision->reasons.push_back(kNoRulesReason);
     return StepOutcome::notDone("no decision rules are loaded");
   }
   try {
     tx.decision = policy->decide(tx);
   } catch (const std::exception& e) {
-    tx.decision = Decision{Outcome::Refer, {{"rules-error", std::string("the rules failed: ") + e.what()}}, "[]"};
-    return StepOutcome::failed(tx.decision->reasons.front().text);
+    tx.decision = Decision{};
+    tx.decision->reasons.push_back("RULES_ERROR");
+    return StepOutcome::failed(std::string("the rules failed: ") + e.what());
   }
   return StepOutcome::passed();
 }

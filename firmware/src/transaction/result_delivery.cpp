@@ -9,7 +9,7 @@ StepOutcome deliverResult(Transaction& tx, ResultSink* sink) {
   auto failSafe = [&tx](const std::string& why) {
     if (!tx.decision) tx.decision = Decision{};
     tx.decision->outcome = Outcome::Refer;
-    tx.decision->reasons.push_back({"result-not-stored", why});
+    tx.decision->reasons.push_back("RESULT_NOT_STORED");
     return StepOutcome::failed(why);
   };
   if (!sink) return failSafe("no outbox configured: the result cannot be stored");

@@ -73,6 +73,6 @@ struct KioskConfig {
 
 /// The keyed-pseudonym key: the configured one, or data_dir/pseudonym.key (made with 32 random
 /// bytes, mode 0600, the first time). Throws ConfigError.
-std::vector<std::uint8_t> pseudonymKey(const KioskConfig& config);
+std::string pseudonymKey(const KioskConfig& config);
 
 }  // namespace portti::firmware

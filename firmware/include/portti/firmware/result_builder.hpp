@@ -6,27 +6,26 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <Poco/JSON/Object.h>
 
+#include "portti/firmware/result_signer.hpp"
 #include "portti/firmware/transaction.hpp"
 
 namespace portti::firmware {
 
 struct ResultOptions {
   std::string kioskId;
-  std::vector<std::uint8_t> pseudonymKey;  ///< HMAC-SHA-256 key for the document number
+  std::string pseudonymKey;  ///< HMAC-SHA-256 key for the document number (>= 16 bytes); empty: none
   bool includeDocumentNumber = false;
   bool includeImages = false;
 };
 
-/// The keyed pseudonym of a document: HMAC-SHA-256(key, issuing state "/" document number), hex.
-/// The same document gives the same pseudonym at one kiosk fleet (same key), nothing to anyone else.
-std::string documentPseudonym(const std::vector<std::uint8_t>& key, const std::string& issuingState,
-                              const std::string& documentNumber);
-
+/// The document number goes out as Pseudonymizer(key).pseudonym(issuing state "/" number): the same
+/// document gives the same pseudonym across one fleet's kiosks (same key) and nothing to anyone else.
 /// "YYMMDD" expiry to "YYYY-MM-DD" (expiry years are 20YY); empty when malformed.
 std::string expiryDate(const std::string& yymmdd);
 
@@ -41,6 +40,7 @@ class ResultBuilder {
 
  private:
   ResultOptions options_;
+  std::optional<Pseudonymizer> pseudonymizer_;
 };
 
 }  // namespace portti::firmware

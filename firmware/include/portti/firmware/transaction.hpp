@@ -13,6 +13,7 @@
 
 #include "portti/mrtd/bytes.hpp"
 #include "portti/mrtd/mrz.hpp"
+#include "portti/firmware/rules_eval.hpp"
 #include "portti/mrtd/pki/passive_auth.hpp"
 
 namespace portti::firmware {
@@ -61,23 +62,6 @@ struct StepRecord {
   double milliseconds = 0;
 };
 
-/// The outcome of the decision, most severe last.
-enum class Outcome { Accept, Refer, Reject };
-const char* outcomeName(Outcome outcome);  ///< "accept", "refer", "reject"
-
-struct DecisionReason {
-  std::string code;  ///< stable reason code ("pa-invalid", "face-mismatch", ...)
-  std::string text;  ///< for the officer
-};
-
-/// The decision and its evidence: `traceJson` is the rule trace (a JSON array) as the rules engine
-/// wrote it, so the result carries every evaluated rule and fact.
-struct Decision {
-  Outcome outcome = Outcome::Refer;  ///< fail closed: nothing decided means an officer looks
-  std::vector<DecisionReason> reasons;
-  std::string traceJson = "[]";
-};
-
 /// What the chip gave and what its verification found.
 struct ChipEvidence {
   std::string accessMethod = "none";  ///< "BAC", "PACE", "none"
@@ -108,6 +92,8 @@ struct Transaction {
   std::optional<double> morphScore;
   Verdict morph = Verdict::NotDone;
   std::string morphReason = "no morphing attack detector installed";
+  /// The rules' decision with its trace (rules_eval.hpp); reasons the machine adds (the result
+  /// could not be stored, ...) are reason codes like the rules' own.
   std::optional<Decision> decision;
   bool resultCommitted = false;
   bool gateOpened = false;
