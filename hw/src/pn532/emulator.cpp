@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "portti/hw/pseudo_terminal.hpp"
 #include "portti/mrtd/error.hpp"
 
 namespace portti::hw::pn532 {
@@ -53,30 +53,11 @@ enum : std::uint8_t {
 // The PN532's data buffer: InDataExchange carries at most 262 bytes each way (UM0701-02 7.3.8).
 constexpr std::size_t kMaxExchangeBytes = 262;
 
-void writeAll(int fd, ByteView bytes) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN) {
-        pollfd p{fd, POLLOUT, 0};
-        ::poll(&p, 1, 100);
-        continue;
-      }
-      return;  // the host went away; nothing to tell it
-    }
-    done += static_cast<std::size_t>(n);
-  }
-}
-
 }  // namespace
 
 struct Emulator::State {
-  int master = -1;
-  int slave = -1;  // held open so the master never sees EIO between host sessions
+  PseudoTerminal pty;
   int stopPipe[2] = {-1, -1};
-  std::string path;
   std::thread thread;
 
   mutable std::mutex mutex;
@@ -93,29 +74,12 @@ struct Emulator::State {
   EmulatorStats stats;
 
   ~State() {
-    for (int fd : {master, slave, stopPipe[0], stopPipe[1]})
+    for (int fd : {stopPipe[0], stopPipe[1]})
       if (fd >= 0) ::close(fd);
   }
 };
 
 Emulator::Emulator() : s_(std::make_unique<State>()) {
-  s_->master = ::posix_openpt(O_RDWR | O_NOCTTY);
-  if (s_->master < 0 || ::grantpt(s_->master) != 0 || ::unlockpt(s_->master) != 0)
-    throw mrtd::Error(mrtd::ErrorArea::Transport, "PN532 emulator", std::string("no pseudo-terminal: ") + std::strerror(errno));
-  char name[128];
-  if (::ptsname_r(s_->master, name, sizeof name) != 0)
-    throw mrtd::Error(mrtd::ErrorArea::Transport, "PN532 emulator", "ptsname failed");
-  s_->path = name;
-  s_->slave = ::open(name, O_RDWR | O_NOCTTY);
-  if (s_->slave >= 0) {
-    termios t{};
-    if (::tcgetattr(s_->slave, &t) == 0) {
-      ::cfmakeraw(&t);
-      ::tcsetattr(s_->slave, TCSANOW, &t);
-    }
-  }
-  int flags = ::fcntl(s_->master, F_GETFL);
-  ::fcntl(s_->master, F_SETFL, flags | O_NONBLOCK);
   if (::pipe(s_->stopPipe) != 0)
     throw mrtd::Error(mrtd::ErrorArea::Transport, "PN532 emulator", "pipe failed");
   s_->thread = std::thread([this] { run(); });
@@ -128,7 +92,7 @@ Emulator::~Emulator() {
   if (s_->thread.joinable()) s_->thread.join();
 }
 
-std::string Emulator::devicePath() const { return s_->path; }
+std::string Emulator::devicePath() const { return s_->pty.slavePath(); }
 
 void Emulator::insertCard(CardCallback card, CardProfile profile) {
   std::lock_guard lock(s_->mutex);
@@ -164,12 +128,12 @@ void Emulator::run() {
   FrameDecoder decoder;
   std::uint8_t buf[512];
   for (;;) {
-    pollfd fds[2] = {{s_->master, POLLIN, 0}, {s_->stopPipe[0], POLLIN, 0}};
+    pollfd fds[2] = {{s_->pty.masterFd(), POLLIN, 0}, {s_->stopPipe[0], POLLIN, 0}};
     int r = ::poll(fds, 2, 200);
     if (r < 0 && errno != EINTR) return;
     if (fds[1].revents) return;
     if (r <= 0 || !(fds[0].revents & POLLIN)) continue;
-    ssize_t n = ::read(s_->master, buf, sizeof buf);
+    ssize_t n = ::read(s_->pty.masterFd(), buf, sizeof buf);
     if (n <= 0) continue;
     decoder.feed(ByteView(buf, static_cast<std::size_t>(n)));
     while (auto frame = decoder.next()) {
@@ -183,7 +147,7 @@ void Emulator::run() {
             std::lock_guard lock(s_->mutex);
             last = s_->lastResponse;
           }
-          if (!last.empty()) writeAll(s_->master, last);
+          if (!last.empty()) s_->pty.write(last);
           break;
         }
         case FrameKind::Corrupt: {
@@ -197,14 +161,14 @@ void Emulator::run() {
             ++s_->stats.corruptFrames;
             break;
           }
-          writeAll(s_->master, ackFrame());
+          s_->pty.write(ackFrame());
           std::optional<Bytes> answer = handleCommand(frame->body);
           Bytes wire = answer ? encodeInformation(*answer) : applicationErrorFrame();
           {
             std::lock_guard lock(s_->mutex);
             s_->lastResponse = wire;
           }
-          writeAll(s_->master, wire);
+          s_->pty.write(wire);
           break;
         }
       }
