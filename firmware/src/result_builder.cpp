@@ -84,10 +84,10 @@ ResultBuilder::ResultBuilder(ResultOptions options) : options_(std::move(options
 Object::Ptr ResultBuilder::build(const Transaction& tx) const {
   Object::Ptr r = newObject();
   r->set("version", 1);
-  r->set("transaction_id", tx.id);
-  r->set("kiosk_id", options_.kioskId);
+  r->set("transactionId", tx.id);
+  r->set("kioskId", options_.kioskId);
   r->set("mode", modeName(tx.mode));
-  if (tx.mode == Mode::ServicePoint) r->set("case_number", tx.caseNumber);
+  if (tx.mode == Mode::ServicePoint) r->set("caseNumber", tx.caseNumber);
   r->set("started_at", isoTime(tx.startedAt));
   r->set("finished_at", isoTime(tx.finishedAt));
 

@@ -16,7 +16,6 @@ std::chrono::milliseconds MachineTimeouts::timeout(TransactionState state) const
 }
 
 struct TransactionMachine::Inputs {
-  std::optional<AccessKey> manualKey;
   std::string caseNumber;
   bool start = false;
   std::optional<std::string> cancel;
@@ -47,27 +46,17 @@ std::uint64_t TransactionMachine::finishedCount() const {
   return finished_;
 }
 
-std::string TransactionMachine::enterMrz(const std::string& mrzText) {
-  mrtd::Mrz mrz = mrtd::parseMrz(mrzText);
-  if (!mrz.valid()) return mrz.errors.empty() ? "not a machine readable zone" : "invalid MRZ: " + mrz.errors.front();
-  const std::string info = mrtd::mrzInformation(mrz);
-  AccessKey key{AccessKey::Kind::Mrz, "manual", mrtd::SecretBytes(mrtd::ByteView(
-                                                    reinterpret_cast<const std::uint8_t*>(info.data()), info.size()))};
-  std::string wiped = info;
-  wipeString(wiped);
-  std::lock_guard lock(mutex_);
-  inputs_->manualKey = std::move(key);
-  return {};
+namespace {
+std::string joined(const std::vector<std::string>& problems) {
+  std::string out;
+  for (const auto& p : problems) out += (out.empty() ? "" : "; ") + p;
+  return out;
 }
+}  // namespace
 
-std::string TransactionMachine::enterCan(const std::string& can) {
-  if (can.size() != 6 || can.find_first_not_of("0123456789") != std::string::npos) return "a CAN is 6 digits";
-  AccessKey key{AccessKey::Kind::Can, "manual",
-                mrtd::SecretBytes(mrtd::ByteView(reinterpret_cast<const std::uint8_t*>(can.data()), can.size()))};
-  std::lock_guard lock(mutex_);
-  inputs_->manualKey = std::move(key);
-  return {};
-}
+std::string TransactionMachine::enterMrz(const std::string& mrzText) { return joined(manual_.submitMrz(mrzText)); }
+
+std::string TransactionMachine::enterCan(const std::string& can) { return joined(manual_.submitCan(can)); }
 
 std::string TransactionMachine::setCaseNumber(const std::string& caseNumber) {
   if (settings_.mode != Mode::ServicePoint) return "case numbers are for the service-point mode";
@@ -100,7 +89,10 @@ void TransactionMachine::publish(const std::string& detail) {
     change.transactionId = state_ == TS::Idle ? std::string() : tx_.id;
     change.mode = settings_.mode;
     change.detail = detail;
-    if (tx_.decision && state_ >= TS::Decision) change.outcome = tx_.decision->outcome;
+    if (tx_.decision && state_ >= TS::Decision) {
+      change.outcome = tx_.decision->outcome;
+      change.reasons = tx_.decision->reasons;
+    }
     change.at = parts_.clock->wallNow();
     switch (state_) {
       case TS::Idle:
@@ -155,12 +147,7 @@ void TransactionMachine::cancel(const std::string& reason) {
   tx_.cancelled = true;
   tx_.cancelReason = reason;
   tx_.applicantMessage = steps::closingMessage(tx_);
-  if (parts_.gate) {
-    try {
-      parts_.gate->keepClosed(tx_.applicantMessage);
-    } catch (const std::exception&) {
-    }
-  }
+  if (parts_.gate) parts_.gate->close();
   enter(TS::Reset, "cancelled: " + reason);
 }
 
@@ -228,7 +215,9 @@ void TransactionMachine::runState() {
         std::lock_guard lock(mutex_);
         tx_.caseNumber = inputs_->caseNumber;
         wipeString(inputs_->caseNumber);
-        inputs_->manualKey.reset();
+      }
+      // Keys typed before this document was presented belong to no one: drop them.
+      while (manual_.next(std::chrono::milliseconds(0))) {
       }
       cardSeenAbsent_ = false;
       return enter(TS::DocumentPresented);
@@ -236,14 +225,7 @@ void TransactionMachine::runState() {
     case TS::DocumentPresented:
       return enter(TS::AccessKey);
     case TS::AccessKey: {
-      {
-        std::lock_guard lock(mutex_);
-        if (inputs_->manualKey) {
-          tx_.accessKey = std::move(*inputs_->manualKey);
-          inputs_->manualKey.reset();
-        }
-      }
-      const steps::StepOutcome out = steps::resolveAccessKey(tx_, parts_.mrzReader);
+      const steps::StepOutcome out = steps::resolveAccessKey(tx_, manual_, parts_.mrzReader);
       if (out.pending) {
         if (timedOut()) return cancel("no access key within " + budget());
         return;
@@ -305,7 +287,7 @@ void TransactionMachine::runState() {
       return enter(TS::Actuation, out.reason);
     }
     case TS::Actuation: {
-      const steps::StepOutcome out = steps::actuate(tx_, parts_.gate);
+      const steps::StepOutcome out = steps::actuate(tx_, parts_.gate, settings_.gateOpenFor);
       finishStep(TS::Actuation, out.verdict, out.reason, started);
       return enter(TS::Reset, out.reason);
     }

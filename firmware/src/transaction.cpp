@@ -70,7 +70,11 @@ void wipeMrz(mrtd::Mrz& mrz) {
 }  // namespace
 
 void Transaction::wipe() {
-  accessKey.reset();  // SecretBytes wipes itself
+  if (accessKey) {
+    if (accessKey->mrz) wipeMrz(*accessKey->mrz);
+    wipeString(accessKey->can);
+  }
+  accessKey.reset();
   for (auto& [n, bytes] : chip.dataGroups) wipeBytes(bytes);
   chip.dataGroups.clear();
   wipeBytes(chip.sod);

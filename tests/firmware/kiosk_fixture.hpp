@@ -96,37 +96,39 @@ class FakeClock : public Clock {
   std::chrono::system_clock::time_point wall_{std::chrono::seconds(1'780'000'000)};
 };
 
-/// The MRZ reader of a sim chip: gives the chip's MRZ information.
-class FixedMrzReader : public MrzReader {
+/// The kiosk's document (MRZ) reader, reading the specimen's MRZ when `ready`.
+class FixedMrzReader : public hw::AccessKeySource {
  public:
-  explicit FixedMrzReader(std::string info) : info_(std::move(info)) {}
-  std::optional<AccessKey> poll() override {
-    ++polls;
+  explicit FixedMrzReader(std::string mrz) : mrz_(std::move(mrz)) {}
+  std::optional<hw::AccessKey> next(std::chrono::milliseconds) override {
     if (!ready) return std::nullopt;
-    return AccessKey{AccessKey::Kind::Mrz, "mrz reader",
-                     mrtd::SecretBytes(mrtd::ByteView(reinterpret_cast<const std::uint8_t*>(info_.data()), info_.size()))};
+    return hw::AccessKey::fromMrz(mrz_);
   }
-  std::string describe() const override { return "fixed"; }
+  hw::DeviceStatus status() const override { return {"mrz-source", "fixed", true, "fixed", "", hw::SelfTest::NotDone, ""}; }
+  hw::DeviceStatus selfTest() override { return status(); }
   bool ready = true;
-  int polls = 0;
 
  private:
-  std::string info_;
+  std::string mrz_;
 };
 
 /// A camera that returns the portrait, each frame a little more blurred (the first is the best).
-class FakeCamera : public Camera {
+class FakeCamera : public hw::Camera {
  public:
   explicit FakeCamera(const FakeClock& clock) : clock_(clock) {}
-  cv::Mat grab(std::chrono::milliseconds) override {
+  std::optional<hw::Frame> grab(std::chrono::milliseconds) override {
     clock_.advance(std::chrono::milliseconds(100));
-    if (broken) return {};
+    if (broken) return std::nullopt;
     cv::Mat frame = portraitImage();
     if (frames_ > 0) cv::GaussianBlur(frame, frame, cv::Size(0, 0), 1.0 + frames_);
     ++frames_;
-    return frame;
+    return hw::Frame{frame, clock_.now(), static_cast<std::uint64_t>(frames_)};
   }
+  hw::CameraSettings settings() const override { return {}; }
   std::string describe() const override { return "fake"; }
+  std::chrono::milliseconds sinceLastFrame() const override { return std::chrono::milliseconds(0); }
+  hw::DeviceStatus status() const override { return {"camera", "fake", true, "fake", broken ? "stalled" : "", hw::SelfTest::NotDone, ""}; }
+  hw::DeviceStatus selfTest(std::chrono::milliseconds) override { return status(); }
   bool broken = false;
 
  private:
@@ -134,11 +136,14 @@ class FakeCamera : public Camera {
   int frames_ = 0;
 };
 
-class RecordingGate : public Gate {
+/// Records what the machine asked of the gate.
+class RecordingGate : public hw::Gate {
  public:
-  void open() override { events.push_back("open"); }
-  void keepClosed(const std::string& message) override { events.push_back("closed: " + message); }
-  std::string describe() const override { return "recording"; }
+  void open(std::chrono::milliseconds) override { events.push_back("open"); }
+  void close() noexcept override { events.push_back("closed"); }
+  bool isOpen() const override { return false; }
+  hw::DeviceStatus status() const override { return {"gate", "recording", true, "recording", "", hw::SelfTest::NotDone, ""}; }
+  hw::DeviceStatus selfTest(bool) override { return status(); }
   std::vector<std::string> events;
 };
 
@@ -194,7 +199,7 @@ class RecordingSink : public ResultSink {
 struct Kiosk {
   explicit Kiosk(Mode mode = Mode::Egate, double faceScore = 0.9)
       : reader("sim:" + world().chip.string()),
-        mrzReader(mrtd::mrzInformation(mrtd::parseValidMrz(kMrz))),
+        mrzReader(kMrz),
         camera(clock),
         comparator(faceScore),
         sink(ResultOptions{"kiosk-test", kPseudonymKey, false, false}, &gate.events) {

@@ -19,7 +19,7 @@ TEST(ResultBuilder, CarriesFactsAndVerdictsButNoNameNumberOrImages) {
   for (const char* personal : {"ERIKSSON", "ANNA", "L898902C3", "740812", "base64"})
     EXPECT_EQ(text.find(personal), std::string::npos) << personal << " in " << text;
   auto r = parse(text);
-  EXPECT_EQ(r->getValue<std::string>("kiosk_id"), "kiosk-test");
+  EXPECT_EQ(r->getValue<std::string>("kioskId"), "kiosk-test");
   EXPECT_EQ(r->getValue<std::string>("mode"), "egate");
   auto doc = r->getObject("document");
   EXPECT_EQ(doc->getValue<std::string>("type"), "P");

@@ -60,7 +60,7 @@ TEST(TransactionFacts, RuleFilePolicyDecidesWithTheTrace) {
   EXPECT_EQ(reasons->getElement<std::string>(0), "FACE_MISMATCH");
   EXPECT_EQ(reasons->getElement<std::string>(1), "MORPH_SUSPECTED");
   EXPECT_EQ(d->getArray("trace")->size(), 3u);
-  EXPECT_EQ(k.gate.events, std::vector<std::string>{"closed: Please see an officer"});
+  EXPECT_EQ(k.gate.events, std::vector<std::string>{"closed"});
 }
 
 }  // namespace

@@ -11,16 +11,16 @@ std::string closingMessage(const Transaction& tx) {
   return tx.mode == Mode::Egate ? "Please proceed through the gate" : "Verified: please continue with the clerk";
 }
 
-StepOutcome actuate(Transaction& tx, Gate* gate) {
+StepOutcome actuate(Transaction& tx, hw::Gate* gate, std::chrono::milliseconds openFor) {
   tx.applicantMessage = closingMessage(tx);
   const bool open = tx.decision && tx.decision->outcome == Outcome::Accept && tx.resultCommitted;
   if (!gate) return open ? StepOutcome::notDone("no gate configured") : StepOutcome::passed();
   try {
     if (open) {
-      gate->open();
+      gate->open(openFor);
       tx.gateOpened = true;
     } else {
-      gate->keepClosed(tx.applicantMessage);
+      gate->close();
     }
   } catch (const std::exception& e) {
     return StepOutcome::failed(std::string("gate: ") + e.what());

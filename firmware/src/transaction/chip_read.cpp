@@ -14,8 +14,7 @@ StepOutcome readChip(Transaction& tx, hw::CardReader& reader) {
     return StepOutcome::failed("PACE with the CAN is not available in this build");
   }
   try {
-    const std::string info(tx.accessKey->secret.view().begin(), tx.accessKey->secret.view().end());
-    mrtd::SecretBytes seed = mrtd::bacKeySeed(info);
+    mrtd::SecretBytes seed = tx.accessKey->bacKeySeed();
     mrtd::DocumentRead read = mrtd::readDocument(reader, seed);
     tx.chip.accessMethod = read.accessMethod;
     // EF.CardAccess present means the chip offers PACE: a BAC read is then a downgrade (QUIRKS).

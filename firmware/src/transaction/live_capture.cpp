@@ -17,7 +17,7 @@ double frameSharpness(const cv::Mat& frame) {
   return stddev[0] * stddev[0];
 }
 
-StepOutcome captureLive(Transaction& tx, Camera* camera, const Clock& clock, const MachineTimeouts& timeouts) {
+StepOutcome captureLive(Transaction& tx, hw::Camera* camera, const Clock& clock, const MachineTimeouts& timeouts) {
   if (!camera) return StepOutcome::notDone("no camera configured");
   const auto deadline = clock.now() + timeouts.captureBudget;
   int frames = 0;
@@ -25,7 +25,8 @@ StepOutcome captureLive(Transaction& tx, Camera* camera, const Clock& clock, con
     while (frames < timeouts.captureMaxFrames) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock.now());
       if (left.count() <= 0 && frames > 0) break;
-      cv::Mat frame = camera->grab(std::max(left, std::chrono::milliseconds(1)));
+      std::optional<hw::Frame> grabbed = camera->grab(std::max(left, std::chrono::milliseconds(1)));
+      cv::Mat frame = grabbed ? grabbed->image : cv::Mat();
       if (frame.empty()) {
         if (clock.now() >= deadline) break;
         continue;
@@ -44,7 +45,10 @@ StepOutcome captureLive(Transaction& tx, Camera* camera, const Clock& clock, con
   } catch (const std::exception& e) {
     if (tx.liveFrame.empty()) return StepOutcome::failed(std::string("camera: ") + e.what());
   }
-  if (tx.liveFrame.empty()) return StepOutcome::failed("no camera frame within the capture budget");
+  if (tx.liveFrame.empty()) {
+    const std::string why = camera->status().lastError;
+    return StepOutcome::failed("no camera frame within the capture budget" + (why.empty() ? "" : ": " + why));
+  }
   tx.liveCapture = Verdict::Passed;
   return StepOutcome::passed();
 }

@@ -21,13 +21,13 @@ struct StepOutcome {
 };
 
 /// Access key: a key entered by hand (already in the transaction) or one from the MRZ reader.
-StepOutcome resolveAccessKey(Transaction& tx, MrzReader* mrzReader);
+StepOutcome resolveAccessKey(Transaction& tx, hw::AccessKeySource& manual, hw::AccessKeySource* mrzReader);
 /// Chip read over the reader with the access key (BAC; PACE when the chip needs it and it exists).
 StepOutcome readChip(Transaction& tx, hw::CardReader& reader);
 /// Passive Authentication, DG1 and DG2 parsed, then Chip/Active Authentication (only on a valid PA).
 StepOutcome verifyChip(Transaction& tx, const MachineParts& parts);
 /// Live capture: frames within the budget, the sharpest kept.
-StepOutcome captureLive(Transaction& tx, Camera* camera, const Clock& clock, const MachineTimeouts& timeouts);
+StepOutcome captureLive(Transaction& tx, hw::Camera* camera, const Clock& clock, const MachineTimeouts& timeouts);
 /// Face comparison of the chip portrait against the live frame.
 StepOutcome compareFaces(Transaction& tx, FaceComparator* comparator, double threshold);
 /// Morphing attack detection.
@@ -37,7 +37,7 @@ StepOutcome decide(Transaction& tx, DecisionPolicy* policy);
 /// Commits the result to the outbox. Failure: the decision becomes a referral (the gate stays shut).
 StepOutcome deliverResult(Transaction& tx, ResultSink* sink);
 /// Opens the gate only for an accepted and committed result; otherwise keeps it closed.
-StepOutcome actuate(Transaction& tx, Gate* gate);
+StepOutcome actuate(Transaction& tx, hw::Gate* gate, std::chrono::milliseconds openFor);
 
 /// The applicant message for the end of a transaction.
 std::string closingMessage(const Transaction& tx);

@@ -54,8 +54,7 @@ Facts transactionFacts(const Transaction& tx, const Date& today) {
     if (tx.accessKey && tx.accessKey->kind == AccessKey::Kind::Mrz) {
       try {
         const std::string chipInfo = mrtd::mrzInformation(*mrz);
-        const auto key = tx.accessKey->secret.view();
-        f.set("doc.mrz_matches_chip", std::equal(key.begin(), key.end(), chipInfo.begin(), chipInfo.end()));
+        f.set("doc.mrz_matches_chip", tx.accessKey->mrzInformation() == chipInfo);
       } catch (const std::exception&) {
         f.set("doc.mrz_matches_chip", false);
       }

@@ -20,6 +20,9 @@
 
 #include "portti/firmware/transaction.hpp"
 #include "portti/firmware/transaction/devices.hpp"
+#include "portti/hw/access_key_source.hpp"
+#include "portti/hw/camera.hpp"
+#include "portti/hw/gate.hpp"
 #include "portti/mrtd/pki/trust_store.hpp"
 
 namespace portti::firmware {
@@ -34,6 +37,7 @@ struct StateChange {
   std::string message;         ///< for the applicant ("Place your passport on the reader", ...)
   std::string detail;          ///< why (a step's reason, a timeout, a cancellation)
   std::optional<Outcome> outcome;  ///< set from the decision on
+  std::vector<std::string> reasons;  ///< the decision's reason codes (rule codes, never personal data)
   std::chrono::system_clock::time_point at{};
 };
 
@@ -65,9 +69,9 @@ struct MachineTimeouts {
 /// `not done`). The reader is required.
 struct MachineParts {
   hw::CardReader* reader = nullptr;
-  MrzReader* mrzReader = nullptr;
-  Camera* camera = nullptr;
-  Gate* gate = nullptr;
+  hw::AccessKeySource* mrzReader = nullptr;  ///< the document (OCR) reader; manual entry is built in
+  hw::Camera* camera = nullptr;
+  hw::Gate* gate = nullptr;
   ChipAuthenticator* chipAuthenticator = nullptr;
   FaceComparator* faceComparator = nullptr;
   MorphDetector* morphDetector = nullptr;
@@ -84,6 +88,8 @@ struct MachineSettings {
   double faceThreshold = 0.62;
   /// Morph score at or above which the morph step fails.
   double morphThreshold = 0.5;
+  /// How long the gate stays open for one passage (its watchdog closes it after).
+  std::chrono::milliseconds gateOpenFor{8000};
 };
 
 class TransactionMachine {
@@ -138,6 +144,7 @@ class TransactionMachine {
   std::vector<StateListener> listeners_;
   mutable std::mutex mutex_;  // guards inputs_, last_ and finished_
   std::unique_ptr<Inputs> inputs_;
+  hw::ManualEntry manual_;  // keys typed at the UI
   StateChange last_;
 };
 

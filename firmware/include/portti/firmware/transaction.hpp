@@ -14,6 +14,7 @@
 #include "portti/mrtd/bytes.hpp"
 #include "portti/mrtd/mrz.hpp"
 #include "portti/firmware/rules_eval.hpp"
+#include "portti/hw/access_key_source.hpp"
 #include "portti/mrtd/pki/passive_auth.hpp"
 
 namespace portti::firmware {
@@ -46,13 +47,8 @@ enum class TransactionState {
 };
 const char* stateName(TransactionState state);  ///< "idle", "document presented", ...
 
-/// The key that opens the chip: the MRZ information (BAC, or PACE with the MRZ) or the CAN (PACE).
-struct AccessKey {
-  enum class Kind { Mrz, Can };
-  Kind kind = Kind::Mrz;
-  std::string source;          ///< "mrz reader", "manual"
-  mrtd::SecretBytes secret;    ///< MRZ_information (Doc 9303-11 9.7.2) or the CAN digits
-};
+/// The key that opens the chip (hw: from the MRZ reader or typed in; personal data).
+using AccessKey = hw::AccessKey;
 
 /// What one step concluded.
 struct StepRecord {

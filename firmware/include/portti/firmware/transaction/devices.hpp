@@ -28,35 +28,6 @@ class SystemClock : public Clock {
   std::chrono::system_clock::time_point wallNow() const override { return std::chrono::system_clock::now(); }
 };
 
-/// A source of access keys without a person typing: the kiosk's MRZ (OCR) reader.
-class MrzReader {
- public:
-  virtual ~MrzReader() = default;
-  /// The MRZ information of the document on the reader, when one has been read.
-  virtual std::optional<AccessKey> poll() = 0;
-  virtual std::string describe() const = 0;
-};
-
-/// The live camera.
-class Camera {
- public:
-  virtual ~Camera() = default;
-  /// One frame (BGR); empty when none came within `timeout`.
-  virtual cv::Mat grab(std::chrono::milliseconds timeout) = 0;
-  virtual std::string describe() const = 0;
-};
-
-/// The gate (e-gate) or the applicant display (service point).
-class Gate {
- public:
-  virtual ~Gate() = default;
-  /// Opens for one passage. Called only after the result has been committed to the outbox.
-  virtual void open() = 0;
-  /// Keeps it closed and tells the applicant what next.
-  virtual void keepClosed(const std::string& message) = 0;
-  virtual std::string describe() const = 0;
-};
-
 /// Chip Authentication or Active Authentication over the open session (QUIRKS: counted only on top
 /// of a valid PA). Fills chip.chipAuth / chipAuthMethod / chipAuthReason.
 class ChipAuthenticator {
