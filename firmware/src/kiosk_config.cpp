@@ -144,6 +144,10 @@ KioskConfig KioskConfig::load(const fs::path& file) {
   c.caseSystem.caFile = r.path("case_system.ca").string();
   c.caseSystem.certFile = r.path("case_system.cert").string();
   c.caseSystem.keyFile = r.path("case_system.key").string();
+  c.caseSystem.signingKeyFile = r.path("case_system.signing_key").string();
+  if (!c.caseSystem.url.empty())
+    for (const char* key : {"case_system.ca", "case_system.cert", "case_system.key", "case_system.signing_key"})
+      if (r.str(key, "").empty()) r.fail(key, "missing (required with case_system.url)");
   c.caseSystem.includeDocumentNumber = r.boolean("case_system.include_document_number", false);
 
   c.includeImages = r.boolean("result.include_images", false);

@@ -6,7 +6,7 @@
 //   [trust]        path (a folder, certificate or master list; several separated by ','), crl
 //   [rules]        file
 //   [outbox]       path (SQLite file)
-//   [case_system]  url, ca, cert, key, include_document_number (default false)
+//   [case_system]  url, ca, cert, key, signing_key, include_document_number (default false)
 //   [result]       include_images (default false), pseudonym_key (hex, 32 bytes; default: a random
 //                  key kept in data_dir/pseudonym.key)
 //   [api]          bind (default 127.0.0.1), port (default 8480), technician_pin, technician_token,
@@ -35,6 +35,7 @@ struct ConfigError : std::runtime_error {
 struct CaseSystemConfig {
   std::string url;  ///< https://host:port
   std::string caFile, certFile, keyFile;
+  std::string signingKeyFile;  ///< the kiosk's device key (ECDSA P-256) that signs results
   bool includeDocumentNumber = false;
 };
 
