@@ -26,6 +26,9 @@ path = pki/csca.der, /etc/portti/masterlist.ml
 [case_system]
 url = https://localhost:8443
 ca = certs/ca.pem
+cert = certs/kiosk.pem
+key = certs/kiosk.key
+signing_key = certs/device.key
 [api]
 port = 9000
 technician_pin = 123456
@@ -67,6 +70,7 @@ TEST(KioskConfig, ErrorsNameTheFileAndTheKey) {
       {"technician_pin = 123456", "technician_pin = 12", "api.technician_pin: at least 6 digits"},
       {"chip_read_ms = 20000", "chip_read_ms = 0", "timeouts.chip_read_ms: 0 is outside"},
       {"path = pki/csca.der, /etc/portti/masterlist.ml", "", "trust.path: missing"},
+      {"signing_key = certs/device.key", "", "case_system.signing_key: missing (required with case_system.url)"},
   };
   for (const auto& c : cases) {
     std::string text = kGood;
