@@ -10,6 +10,7 @@ int runChip(const Words& words);  // cmd_chip.cpp
 int runRead(const Words& words);  // cmd_read.cpp
 int runReaders(const Words& words);  // cmd_readers.cpp
 int runRules(const Words& words);    // cmd_rules.cpp
+int runDiag(const Words& words);     // cmd_diag.cpp
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
@@ -19,6 +20,7 @@ const std::vector<Command>& commands() {
       {"chip", "chip make --mrz MRZ --photo FACE --pki DIR --out CHIP_DIR [--fault F]", runChip},
       {"read", "read --reader sim:DIR|pcsc[:NAME]|nfc[:CONNSTRING] --mrz MRZ --trust PATH... [--crl FILE] [--at YYYY-MM-DD] [--wait SECONDS] [--out DUMP_DIR] [--json]", runRead},
       {"readers", "readers [--json]", runReaders},
+      {"diag", "diag --url http://127.0.0.1:8480 (--token T | --pin P) [--self-test] [--json]", runDiag},
       {"rules", "rules check FILE | rules eval FILE --facts FACTS.json [--today YYYY-MM-DD]", runRules},
   };
   return all;
