@@ -41,3 +41,46 @@ TEST(FaceImage, GarbageIsAClearError) {
   EXPECT_THROW(decodeImage(broken), ImageError);
   EXPECT_THROW(decodeImage({}), ImageError);
 }
+
+TEST(FaceImage, HugeImageIsRefusedFromItsHeader) {
+  // A 12000x9000 PNG header (108 megapixels) over a few bytes: refused before any pixel is decoded.
+  std::vector<std::uint8_t> png = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                                   0, 0, 0x2E, 0xE0, 0, 0, 0x23, 0x28, 8, 2, 0, 0, 0};
+  try {
+    (void)decodeImage(png);
+    ADD_FAILURE() << "a 108-megapixel image was accepted";
+  } catch (const ImageError& e) {
+    EXPECT_NE(std::string(e.what()).find("too large"), std::string::npos) << e.what();
+  }
+  // The same from a JPEG's SOF0 segment.
+  cv::Mat small(16, 16, CV_8UC3, cv::Scalar(1, 2, 3));
+  std::vector<std::uint8_t> jpg;
+  ASSERT_TRUE(cv::imencode(".jpg", small, jpg));
+  for (std::size_t i = 2; i + 9 < jpg.size(); i += 2 + (jpg[i + 2] << 8 | jpg[i + 3])) {
+    if (jpg[i + 1] == 0xC0) {
+      jpg[i + 5] = 0x2E, jpg[i + 6] = 0xE0, jpg[i + 7] = 0x23, jpg[i + 8] = 0x28;
+      break;
+    }
+  }
+  EXPECT_THROW(decodeImage(jpg), ImageError);
+}
+
+TEST(FaceImage, GrayscaleSixteenBitAndTruncatedInputs) {
+  cv::Mat gray(40, 30, CV_8UC1, cv::Scalar(77));
+  cv::Mat deep(40, 30, CV_16UC3, cv::Scalar(30000, 20000, 10000));
+  for (const cv::Mat& m : {gray, deep}) {
+    std::vector<std::uint8_t> png;
+    ASSERT_TRUE(cv::imencode(".png", m, png));
+    const cv::Mat back = decodeImage(png);
+    EXPECT_EQ(back.type(), CV_8UC3);  // always 8-bit BGR for the face pipeline
+    EXPECT_EQ(back.cols, 30);
+  }
+  auto jpg = encode(".jpg", gradient());
+  jpg.resize(jpg.size() - 10);
+  try {
+    (void)decodeImage(jpg);
+    ADD_FAILURE() << "a truncated JPEG decoded";
+  } catch (const ImageError& e) {
+    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+  }
+}

@@ -23,7 +23,11 @@ ImageFormat sniffFormat(std::span<const std::uint8_t> bytes);
 /// "jpeg", "jpeg2000", "jpeg2000-codestream", "png", "unknown".
 const char* formatName(ImageFormat format);
 
-/// Decodes to an 8-bit BGR image; throws ImageError when the bytes are not a decodable image.
+/// Larger images are refused from their header, before decoding (a face needs far fewer pixels).
+constexpr std::uint64_t kMaxImagePixels = 40'000'000;
+
+/// Decodes to an 8-bit BGR image (grayscale, 16-bit and CMYK are converted); throws ImageError when the
+/// bytes are not a decodable image, are truncated, or are too large.
 cv::Mat decodeImage(std::span<const std::uint8_t> bytes);
 
 }  // namespace portti::vision
@@ -38,8 +42,9 @@ struct EncodedPortrait {
   int height = 0;
 };
 
-/// Scales `image` to `width` pixels wide (keeping its aspect ratio) and encodes it as JPEG, lowering
-/// the quality until it fits `maxBytes` (or the lowest quality is reached).
-EncodedPortrait encodeChipPortrait(const cv::Mat& image, int width = 480, std::size_t maxBytes = 20000);
+/// Scales `image` to `width` pixels wide (keeping its aspect ratio) and encodes it as JPEG or JPEG 2000,
+/// lowering the quality until it fits `maxBytes` (or the lowest quality is reached).
+EncodedPortrait encodeChipPortrait(const cv::Mat& image, int width = 480, std::size_t maxBytes = 20000,
+                                   ImageFormat format = ImageFormat::Jpeg);
 
 }  // namespace portti::vision
