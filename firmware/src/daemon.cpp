@@ -10,6 +10,7 @@
 #include "portti/firmware/result_signer.hpp"
 #include "portti/firmware/rules_file.hpp"
 #include "portti/firmware/sender.hpp"
+#include "portti/firmware/transaction/face_comparison.hpp"
 #include "portti/firmware/transaction/transaction_facts.hpp"
 #include "portti/hw/open_reader.hpp"
 #include "portti/hw/sim_reader.hpp"
@@ -122,6 +123,7 @@ struct Daemon::Parts {
   mrtd::pki::TrustStore trust;
   std::shared_ptr<RuleFile> rules;
   std::unique_ptr<RuleFilePolicy> policy;
+  std::unique_ptr<VisionFaceComparator> face;
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<Sender> sender;
   std::unique_ptr<OutboxSink> sink;
@@ -156,6 +158,12 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
     p.policy = std::make_unique<RuleFilePolicy>(p.rules);
   }
 
+  MachineSettings settings = config.machine;
+  if (!config.faceConfig.empty()) {
+    p.face = std::make_unique<VisionFaceComparator>(vision::FaceConfig::load(config.faceConfig.string()));
+    if (!config.faceThresholdSet) settings.faceThreshold = p.face->threshold();
+  }
+
   p.outbox = std::make_unique<Outbox>(config.outboxPath.string());
   if (!config.caseSystem.url.empty()) {
     const Poco::URI url(config.caseSystem.url);
@@ -180,10 +188,11 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   mp.camera = p.camera.get();
   mp.gate = p.gate.get();
   mp.policy = p.policy.get();
+  mp.faceComparator = p.face.get();
   mp.sink = p.sink.get();
   mp.trust = &p.trust;
   mp.clock = &p.clock;
-  p.machine = std::make_unique<TransactionMachine>(mp, config.machine);
+  p.machine = std::make_unique<TransactionMachine>(mp, settings);
   p.machine->addListener([&p](const StateChange& c) {
     p.feed.publish(c);
     // Step failures and cancellations are the kiosk's own words: safe for the technician's view.

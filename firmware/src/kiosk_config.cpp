@@ -136,6 +136,7 @@ KioskConfig KioskConfig::load(const fs::path& file) {
   if (c.trustPaths.empty()) r.fail("trust.path", "missing (required): without CSCAs no document can pass");
   c.crl = r.path("trust.crl").string();
   c.rulesFile = r.path("rules.file");
+  c.faceConfig = r.path("face.config");
   c.outboxPath = r.path("outbox.path", (c.dataDir / "outbox.sqlite").string());
 
   c.caseSystem.url = r.str("case_system.url", "");
@@ -178,6 +179,7 @@ KioskConfig KioskConfig::load(const fs::path& file) {
     timeout = std::chrono::milliseconds(r.integer(timeoutKey(state), timeout.count(), 1, 600000));
   c.machine.timeouts.captureBudget =
       std::chrono::milliseconds(r.integer("timeouts.capture_budget_ms", c.machine.timeouts.captureBudget.count(), 1, 60000));
+  c.faceThresholdSet = ini->hasProperty("thresholds.face");
   c.machine.faceThreshold = r.real("thresholds.face", 0.62, 0, 1);
   c.machine.morphThreshold = r.real("thresholds.morph", 0.5, 0, 1);
   return c;

@@ -12,7 +12,8 @@
 //   [api]          bind (default 127.0.0.1), port (default 8480), technician_pin, technician_token,
 //                  max_failures (default 5), lockout_seconds (default 300), requests_per_minute (120)
 //   [timeouts]     <state>_ms for each state ("chip_read_ms = 15000"), capture_budget_ms
-//   [thresholds]   face (default 0.62), morph (default 0.5)
+//   [face]         config (vision's face.conf; absent: no face comparator, the step stays not done)
+//   [thresholds]   face (default: the face config's threshold, else 0.62), morph (default 0.5)
 // Relative paths are taken from the config file's folder. Errors name the key and the file.
 #pragma once
 
@@ -61,12 +62,14 @@ struct KioskConfig {
   std::vector<std::string> trustPaths;
   std::string crl;
   std::filesystem::path rulesFile;
+  std::filesystem::path faceConfig;
   std::filesystem::path outboxPath;
   CaseSystemConfig caseSystem;
   bool includeImages = false;
   std::string pseudonymKeyHex;  ///< empty: data_dir/pseudonym.key
   ApiConfig api;
   MachineSettings machine;
+  bool faceThresholdSet = false;  ///< [thresholds] face given explicitly
 
   /// Reads and checks a config file. Throws ConfigError.
   static KioskConfig load(const std::filesystem::path& file);
