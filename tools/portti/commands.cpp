@@ -13,6 +13,9 @@ int runReaders(const Words& words);  // cmd_readers.cpp
 int runFace(const Words& words);     // cmd_face.cpp
 int runDevices(const Words& words);  // cmd_devices.cpp
 int runRules(const Words& words);    // cmd_rules.cpp
+int runRules(const Words& words);    // cmd_rules.cpp
+int runDiag(const Words& words);     // cmd_diag.cpp
+int runFace(const Words& words);     // cmd_face.cpp
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
@@ -26,6 +29,9 @@ const std::vector<Command>& commands() {
       {"face", "face compare A B [--aligned] [--config FILE] [--json] | face eval --dataset DIR [--aligned] [--chip-like jpeg|jp2] [--limit N] [--config FILE] [--json]", runFace},
       {"devices", "devices [--reader SPEC]... [--camera SPEC]... [--gate SPEC] [--lights SPEC] [--mrz-source SPEC]... [--json]", runDevices},
       {"rules", "rules check FILE | rules eval FILE --facts FACTS.json [--today YYYY-MM-DD]", runRules},
+      {"diag", "diag --url http://127.0.0.1:8480 (--token T | --pin P) [--self-test] [--json]", runDiag},
+      {"rules", "rules check FILE | rules eval FILE --facts FACTS.json [--today YYYY-MM-DD]", runRules},
+      {"face", "face compare A B [--aligned] [--config FILE] [--json] | face eval --dataset DIR [--aligned] [--chip-like jpeg|jp2] [--limit N] [--config FILE] [--json]", runFace},
   };
   return all;
 }

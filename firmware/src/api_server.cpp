@@ -1,0 +1,285 @@
+#include "portti/firmware/api_server.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+#include <openssl/crypto.h>
+
+#include <sstream>
+
+namespace portti::firmware {
+
+using Poco::JSON::Object;
+using Poco::Net::HTTPResponse;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+namespace {
+
+bool sameSecret(const std::string& given, const std::string& expected) {
+  // Length is not secret (the config demands a minimum); the bytes are compared in constant time.
+  return !expected.empty() && given.size() == expected.size() &&
+         CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
+}
+
+std::string isoTime(std::chrono::system_clock::time_point t) {
+  const std::time_t s = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&s, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+TechnicianAuth::TechnicianAuth(std::string pin, std::string token, int maxFailures, std::chrono::seconds lockout)
+    : pin_(std::move(pin)), token_(std::move(token)), maxFailures_(maxFailures), lockout_(lockout) {}
+
+TechnicianAuth::Result TechnicianAuth::check(const std::string& pin, const std::string& token,
+                                             std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  if (pin_.empty() && token_.empty()) return Result::NotConfigured;
+  if (now < lockedUntil_) return Result::LockedOut;  // even the right secret waits: no oracle
+  if ((!pin.empty() && sameSecret(pin, pin_)) || (!token.empty() && sameSecret(token, token_))) {
+    failures_ = 0;
+    return Result::Ok;
+  }
+  if (++failures_ >= maxFailures_) {
+    failures_ = 0;
+    lockedUntil_ = now + lockout_;
+    return Result::LockedOut;
+  }
+  return Result::Denied;
+}
+
+bool RequestRateLimiter::allow(const std::string& client, std::chrono::steady_clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  auto& times = seen_[client];
+  while (!times.empty() && now - times.front() >= std::chrono::minutes(1)) times.pop_front();
+  if (static_cast<int>(times.size()) >= perMinute_) return false;
+  times.push_back(now);
+  return true;
+}
+
+void StateFeed::publish(const StateChange& change) {
+  {
+    std::lock_guard lock(mutex_);
+    latest_ = change;
+  }
+  cv_.notify_all();
+}
+
+StateChange StateFeed::waitNewer(std::uint64_t after, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  cv_.wait_for(lock, timeout, [&] { return latest_.sequence > after; });
+  return latest_;
+}
+
+StateChange StateFeed::latest() const {
+  std::lock_guard lock(mutex_);
+  return latest_;
+}
+
+std::string stateJson(const StateChange& c) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("sequence", c.sequence);
+  o->set("state", stateName(c.state));
+  o->set("previous", stateName(c.previous));
+  o->set("mode", modeName(c.mode));
+  o->set("transaction_id", c.transactionId);
+  o->set("message", c.message);
+  o->set("detail", c.detail);
+  if (c.outcome) o->set("outcome", outcomeName(*c.outcome));
+  Poco::JSON::Array::Ptr reasons = new Poco::JSON::Array;
+  for (const auto& r : c.reasons) reasons->add(r);
+  o->set("reasons", reasons);
+  o->set("at", isoTime(c.at));
+  std::ostringstream out;
+  Poco::JSON::Stringifier::condense(o, out);
+  return out.str();
+}
+
+struct ApiServer::Impl {
+  ApiConfig config;
+  Parts parts;
+  TechnicianAuth auth;
+  RequestRateLimiter limiter;
+  std::unique_ptr<Poco::Net::ServerSocket> socket;
+  std::unique_ptr<Poco::Net::HTTPServer> server;
+
+  Impl(const ApiConfig& c, Parts p)
+      : config(c),
+        parts(std::move(p)),
+        auth(c.technicianPin, c.technicianToken, c.maxFailures, c.lockout),
+        limiter(c.requestsPerMinute) {}
+
+  static void reply(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const std::string& json) {
+    response.setStatus(status);
+    response.setContentType("application/json");
+    response.set("Cache-Control", "no-store");
+    response.setContentLength(static_cast<std::streamsize>(json.size()));
+    response.send() << json;
+  }
+  static std::string message(const std::string& key, const std::string& text) {
+    Object o;
+    o.set(key, text);
+    std::ostringstream out;
+    Poco::JSON::Stringifier::condense(o, out);
+    return out.str();
+  }
+  static std::string stringify(const Object::Ptr& o) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::stringify(o, out, 2);
+    return out.str();
+  }
+  static Object::Ptr body(HTTPServerRequest& request) {
+    std::string text;
+    Poco::StreamCopier::copyToString(request.stream(), text, 8192);
+    if (text.size() > 8192) throw std::invalid_argument("body too large");
+    return Poco::JSON::Parser().parse(text.empty() ? "{}" : text).extract<Object::Ptr>();
+  }
+
+  /// Technician endpoints: returns true when the caller may go on; answers otherwise.
+  bool technician(HTTPServerRequest& request, HTTPServerResponse& response) {
+    std::string token;
+    const std::string authorization = request.get("Authorization", "");
+    if (authorization.rfind("Bearer ", 0) == 0) token = authorization.substr(7);
+    switch (auth.check(request.get("X-Technician-Pin", ""), token)) {
+      case TechnicianAuth::Result::Ok: return true;
+      case TechnicianAuth::Result::NotConfigured:
+        reply(response, HTTPResponse::HTTP_FORBIDDEN, message("error", "no technician PIN or token is configured"));
+        return false;
+      case TechnicianAuth::Result::LockedOut:
+        if (parts.errors) parts.errors->add("api", "technician endpoints locked after repeated failed logins");
+        reply(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, message("error", "locked out after repeated failures"));
+        return false;
+      case TechnicianAuth::Result::Denied:
+        if (parts.errors) parts.errors->add("api", "technician login failed");
+        reply(response, HTTPResponse::HTTP_UNAUTHORIZED, message("error", "technician PIN or token required"));
+        return false;
+    }
+    return false;
+  }
+
+  void handle(HTTPServerRequest& request, HTTPServerResponse& response) {
+    if (!limiter.allow(request.clientAddress().host().toString())) {
+      response.set("Retry-After", "60");
+      return reply(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, message("error", "rate limit"));
+    }
+    const Poco::URI uri(request.getURI());
+    const std::string path = uri.getPath();
+    const std::string& method = request.getMethod();
+    const bool post = method == "POST", get = method == "GET";
+    TransactionMachine& machine = *parts.machine;
+
+    if (get && path == "/api/state") {
+      std::uint64_t after = 0;
+      bool wait = false;
+      for (const auto& [k, v] : uri.getQueryParameters())
+        if (k == "after") {
+          after = std::stoull(v);
+          wait = true;
+        }
+      const StateChange c = wait ? parts.feed->waitNewer(after, std::chrono::seconds(25)) : parts.feed->latest();
+      return reply(response, HTTPResponse::HTTP_OK, stateJson(c));
+    }
+    if (post && path == "/api/transaction/start") {
+      machine.requestStart();
+      return reply(response, HTTPResponse::HTTP_ACCEPTED, message("status", "start requested"));
+    }
+    if (post && path == "/api/transaction/cancel") {
+      machine.requestCancel("cancelled at the kiosk");
+      return reply(response, HTTPResponse::HTTP_ACCEPTED, message("status", "cancel requested"));
+    }
+    if (post && (path == "/api/mrz" || path == "/api/can" || path == "/api/case")) {
+      const Object::Ptr b = body(request);
+      const std::string key = path.substr(5);  // "mrz", "can", "case"
+      const std::string value = b->optValue<std::string>(key, "");
+      const std::string problem = key == "mrz" ? machine.enterMrz(value)
+                                  : key == "can" ? machine.enterCan(value)
+                                                 : machine.setCaseNumber(value);
+      // Problems name fields and check digits, never the values entered.
+      if (!problem.empty()) return reply(response, HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, message("error", problem));
+      return reply(response, HTTPResponse::HTTP_ACCEPTED, message("status", key + " accepted"));
+    }
+    if (get && path == "/api/diagnostics") {
+      if (!technician(request, response)) return;
+      return reply(response, HTTPResponse::HTTP_OK, stringify(parts.diagnostics->report()));
+    }
+    if (post && path == "/api/diagnostics/self-test") {
+      if (!technician(request, response)) return;
+      return reply(response, HTTPResponse::HTTP_OK, stringify(parts.diagnostics->selfTest()));
+    }
+    if (post && path == "/api/sim/document") {
+      if (!technician(request, response)) return;
+      if (!parts.simDocument)
+        return reply(response, HTTPResponse::HTTP_NOT_FOUND, message("error", "the reader is not simulated"));
+      const Object::Ptr b = body(request);
+      const std::string problem = parts.simDocument(b->optValue<bool>("present", true), b->optValue<std::string>("chip", ""));
+      if (!problem.empty()) return reply(response, HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, message("error", problem));
+      return reply(response, HTTPResponse::HTTP_OK, message("status", "done"));
+    }
+    return reply(response, HTTPResponse::HTTP_NOT_FOUND, message("error", "no such endpoint"));
+  }
+};
+
+namespace {
+
+class Handler : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit Handler(ApiServer::Impl& impl) : impl_(impl) {}
+  void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    try {
+      impl_.handle(request, response);
+    } catch (const std::exception& e) {
+      if (!response.sent())
+        ApiServer::Impl::reply(response, HTTPResponse::HTTP_BAD_REQUEST, ApiServer::Impl::message("error", e.what()));
+    }
+  }
+
+ private:
+  ApiServer::Impl& impl_;
+};
+
+class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(ApiServer::Impl& impl) : impl_(impl) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override { return new Handler(impl_); }
+
+ private:
+  ApiServer::Impl& impl_;
+};
+
+}  // namespace
+
+ApiServer::ApiServer(const ApiConfig& config, Parts parts) : impl_(std::make_unique<Impl>(config, std::move(parts))) {
+  impl_->socket = std::make_unique<Poco::Net::ServerSocket>(
+      Poco::Net::SocketAddress(config.bind, static_cast<Poco::UInt16>(config.port)));
+  auto* params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(8);
+  params->setKeepAlive(false);
+  impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*impl_), *impl_->socket, params);
+}
+
+ApiServer::~ApiServer() { stop(); }
+
+void ApiServer::start() { impl_->server->start(); }
+
+void ApiServer::stop() {
+  if (impl_ && impl_->server) impl_->server->stopAll(true);
+}
+
+int ApiServer::port() const { return impl_->socket->address().port(); }
+
+}  // namespace portti::firmware

@@ -1,0 +1,83 @@
+#include "portti/firmware/transaction/transaction_facts.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "portti/firmware/rules_eval.hpp"
+#include "portti/mrtd/mrz.hpp"
+
+namespace portti::firmware {
+
+namespace {
+
+std::optional<int> twoDigits(const std::string& s, std::size_t at) {
+  if (s.size() < at + 2 || !std::isdigit(static_cast<unsigned char>(s[at])) ||
+      !std::isdigit(static_cast<unsigned char>(s[at + 1])))
+    return std::nullopt;
+  return (s[at] - '0') * 10 + (s[at + 1] - '0');
+}
+
+/// YYMMDD with the century chosen by `future`: expiry dates are 20YY; birth dates are the latest
+/// century that does not put the birth after `today`.
+std::optional<Date> mrzDate(const std::string& yymmdd, bool expiry, const Date& today) {
+  auto yy = twoDigits(yymmdd, 0), mm = twoDigits(yymmdd, 2), dd = twoDigits(yymmdd, 4);
+  if (!yy || !mm || !dd) return std::nullopt;
+  int year = 2000 + *yy;
+  if (!expiry && year > today.year) year -= 100;
+  char text[11];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", year, *mm, *dd);
+  return parseDate(text);
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+Facts transactionFacts(const Transaction& tx, const Date& today) {
+  Facts f;
+  f.set("kiosk.mode", modeName(tx.mode));
+  if (tx.chip.read == Verdict::Passed) f.set("chip.access", lower(tx.chip.accessMethod));
+  if (const auto& mrz = tx.chip.dg1) {
+    f.set("doc.type", mrz->documentCode);
+    f.set("doc.issuing_state", mrz->issuingState);
+    f.set("holder.nationality", mrz->nationality);
+    if (auto expiry = mrzDate(mrz->dateOfExpiry, true, today)) f.set("doc.expiry", *expiry);
+    if (auto birth = mrzDate(mrz->dateOfBirth, false, today)) {
+      int age = today.year - birth->year - ((today.month < birth->month ||
+                                             (today.month == birth->month && today.day < birth->day)) ? 1 : 0);
+      f.set("holder.age", age);
+    }
+    // The access key used must be the chip's own MRZ (a manual CAN says nothing about it).
+    if (tx.accessKey && tx.accessKey->kind == AccessKey::Kind::Mrz) {
+      try {
+        const std::string chipInfo = mrtd::mrzInformation(*mrz);
+        f.set("doc.mrz_matches_chip", tx.accessKey->mrzInformation() == chipInfo);
+      } catch (const std::exception&) {
+        f.set("doc.mrz_matches_chip", false);
+      }
+    }
+  }
+  if (const auto& pa = tx.chip.passiveAuth) {
+    f.set("pa.status", mrtd::pki::toString(pa->status));
+    f.set("pa.revocation", pa->revocation == Verdict::Passed   ? "good"
+                           : pa->revocation == Verdict::Failed ? "revoked"
+                                                               : "not checked");
+  }
+  const std::string auth = toString(tx.chip.chipAuth);
+  f.set("chip.auth", tx.chip.chipAuthMethod == "CA" ? auth : "not done");
+  f.set("chip.aa", tx.chip.chipAuthMethod == "AA" ? auth : "not done");
+  if (tx.faceScore) f.set("face.score", *tx.faceScore);
+  if (tx.morphScore) f.set("mad.dmad", *tx.morphScore);
+  return f;
+}
+
+Decision RuleFilePolicy::decide(const Transaction& tx) {
+  rules_->reloadIfChanged();
+  const Date today = todayUtc();
+  return evaluate(*rules_->current(), transactionFacts(tx, today), today);
+}
+
+}  // namespace portti::firmware

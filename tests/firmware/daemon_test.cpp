@@ -1,0 +1,190 @@
+// porttid's core end to end in one process: a kiosk configuration with the simulated reader, camera
+// and gate, the real outbox (SQLite), the real rule file, the API over HTTP on a free port.
+// Includes the privacy test of issue 7 item 8.
+#include <gtest/gtest.h>
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include <fstream>
+#include <thread>
+
+#include "kiosk_fixture.hpp"
+#include "portti/firmware/api_server.hpp"
+#include "portti/firmware/daemon.hpp"
+#include "portti/firmware/outbox.hpp"
+
+namespace portti::firmware::test {
+namespace {
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  Poco::JSON::Object::Ptr json() const { return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>(); }
+};
+
+Reply call(int port, const std::string& method, const std::string& path, const std::string& body = {},
+           const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  for (const auto& [k, v] : headers) request.set(k, v);
+  request.setContentLength(static_cast<std::streamsize>(body.size()));
+  session.sendRequest(request) << body;
+  Poco::Net::HTTPResponse response;
+  std::istream& in = session.receiveResponse(response);
+  Reply r;
+  r.status = response.getStatus();
+  Poco::StreamCopier::copyToString(in, r.body);
+  return r;
+}
+
+const std::pair<std::string, std::string> kTech{"Authorization", "Bearer technician-token-0123456789"};
+
+fs::path kioskConfig(const fs::path& dir, int maxFailures = 3) {
+  fs::create_directories(dir / "live");
+  cv::imwrite((dir / "live" / "frame.png").string(), portraitImage());
+  std::ofstream(dir / "kiosk.rules") << "rule pa: pa.status == valid else reject PA_INVALID\n"
+                                        "rule face: face.score >= 0.62 else refer FACE_MISMATCH\n";
+  std::ofstream(dir / "porttid.conf") << "[kiosk]\nid = kiosk-1\nmode = egate\ndata_dir = data\n"
+                                      << "[devices]\nreader = sim:" << world().chip.string()
+                                      << "\ncamera = sim:live,loop\ngate = sim\n"
+                                      << "[trust]\npath = " << (world().pki / "csca.der").string() << "\n"
+                                      << "[rules]\nfile = kiosk.rules\n"
+                                      << "[api]\nport = 0\ntechnician_token = technician-token-0123456789\n"
+                                      << "max_failures = " << maxFailures << "\nlockout_seconds = 600\n"
+                                      << "[timeouts]\ncapture_budget_ms = 300\n";
+  return dir / "porttid.conf";
+}
+
+/// Runs one transaction through the API; returns the final state (reset) as JSON.
+Poco::JSON::Object::Ptr transactionThroughApi(int port) {
+  std::uint64_t seq = call(port, "GET", "/api/state").json()->getValue<std::uint64_t>("sequence");
+  EXPECT_EQ(call(port, "POST", "/api/sim/document", R"({"present":true})", {kTech}).status, 200);
+  Poco::JSON::Object::Ptr state;
+  for (int i = 0; i < 100; ++i) {
+    state = call(port, "GET", "/api/state?after=" + std::to_string(seq)).json();
+    seq = state->getValue<std::uint64_t>("sequence");
+    const std::string name = state->getValue<std::string>("state");
+    if (name == "access key") {
+      Poco::JSON::Object mrz;
+      mrz.set("mrz", kMrz);
+      std::ostringstream body;
+      mrz.stringify(body);
+      EXPECT_EQ(call(port, "POST", "/api/mrz", body.str()).status, 202);
+    }
+    if (name == "reset") break;
+  }
+  EXPECT_EQ(call(port, "POST", "/api/sim/document", R"({"present":false})", {kTech}).status, 200);
+  for (int i = 0; i < 100 && call(port, "GET", "/api/state").json()->getValue<std::string>("state") != "idle"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  return state;
+}
+
+bool fileContains(const fs::path& file, const std::string& needle) {
+  std::ifstream in(file, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return bytes.find(needle) != std::string::npos;
+}
+
+TEST(Daemon, TransactionsThroughTheApiLandInTheOutbox) {
+  const fs::path dir = tempDir("daemon-api");
+  Daemon daemon(KioskConfig::load(kioskConfig(dir)));
+  daemon.start();
+  const int port = daemon.apiPort();
+  auto state = transactionThroughApi(port);
+  EXPECT_EQ(state->getValue<std::string>("outcome"), "refer");  // no face comparator: face.score missing
+  auto reasons = state->getArray("reasons");
+  ASSERT_EQ(reasons->size(), 1u);
+  EXPECT_EQ(reasons->getElement<std::string>(0), "FACE_MISMATCH");
+  daemon.stop();
+  Outbox outbox((dir / "data" / "outbox.sqlite").string());
+  EXPECT_EQ(outbox.depth(), 1) << "committed, not sent (no case system configured)";
+}
+
+TEST(Daemon, TechnicianEndpointsNeedTheTokenAndLockOut) {
+  const fs::path dir = tempDir("daemon-auth");
+  Daemon daemon(KioskConfig::load(kioskConfig(dir, 3)));
+  daemon.start();
+  const int port = daemon.apiPort();
+  EXPECT_EQ(call(port, "GET", "/api/diagnostics").status, 401);
+  EXPECT_EQ(call(port, "GET", "/api/diagnostics", "", {kTech}).status, 200);
+  EXPECT_EQ(call(port, "GET", "/api/diagnostics", "", {{"Authorization", "Bearer wrong"}}).status, 401);
+  EXPECT_EQ(call(port, "GET", "/api/diagnostics", "", {{"X-Technician-Pin", "000000"}}).status, 401);
+  EXPECT_EQ(call(port, "GET", "/api/diagnostics", "", {{"Authorization", "Bearer wrong"}}).status, 429);
+  EXPECT_EQ(call(port, "GET", "/api/diagnostics", "", {kTech}).status, 429) << "locked: even the right token waits";
+  EXPECT_EQ(call(port, "GET", "/api/state").status, 200) << "the UI keeps working";
+}
+
+TEST(Daemon, AuthAndRateLimitUnits) {
+  TechnicianAuth auth("123456", "", 2, std::chrono::seconds(60));
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(auth.check("123456", "", t0), TechnicianAuth::Result::Ok);
+  EXPECT_EQ(auth.check("12345", "", t0), TechnicianAuth::Result::Denied);
+  EXPECT_EQ(auth.check("", "", t0), TechnicianAuth::Result::LockedOut);
+  EXPECT_EQ(auth.check("123456", "", t0 + std::chrono::seconds(59)), TechnicianAuth::Result::LockedOut);
+  EXPECT_EQ(auth.check("123456", "", t0 + std::chrono::seconds(61)), TechnicianAuth::Result::Ok);
+  EXPECT_EQ(TechnicianAuth("", "", 3, std::chrono::seconds(1)).check("x", "y", t0), TechnicianAuth::Result::NotConfigured);
+
+  RequestRateLimiter limiter(3);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.allow("a", t0));
+  EXPECT_FALSE(limiter.allow("a", t0));
+  EXPECT_TRUE(limiter.allow("b", t0));
+  EXPECT_TRUE(limiter.allow("a", t0 + std::chrono::seconds(61)));
+}
+
+TEST(Daemon, DiagnosticsAndSelfTestHoldNoPersonalData) {
+  const fs::path dir = tempDir("daemon-diag");
+  Daemon daemon(KioskConfig::load(kioskConfig(dir)));
+  daemon.start();
+  const int port = daemon.apiPort();
+  transactionThroughApi(port);
+  const Reply self = call(port, "POST", "/api/diagnostics/self-test", "", {kTech});
+  ASSERT_EQ(self.status, 200) << self.body;
+  EXPECT_EQ(self.json()->getObject("test_chip")->getValue<std::string>("status"), "passed") << self.body;
+  EXPECT_EQ(self.json()->getObject("test_result")->getValue<std::string>("status"), "passed") << self.body;
+  const Reply diag = call(port, "GET", "/api/diagnostics", "", {kTech});
+  ASSERT_EQ(diag.status, 200);
+  auto d = diag.json();
+  EXPECT_EQ(d->getObject("trust")->getValue<int>("csca_count"), 1);
+  EXPECT_EQ(d->getObject("outbox")->getValue<int>("depth"), 2);  // the transaction and the self-test
+  EXPECT_EQ(d->getObject("rules")->getValue<int>("count"), 2);
+  EXPECT_EQ(d->getArray("devices")->size(), 3u);
+  EXPECT_EQ(d->getValue<int>("transactions"), 1);
+  for (const char* personal : {"ERIKSSON", "ANNA", "L898902C", "740812"}) {
+    EXPECT_EQ(diag.body.find(personal), std::string::npos) << personal << " in " << diag.body;
+    EXPECT_EQ(self.body.find(personal), std::string::npos) << personal;
+  }
+}
+
+TEST(Daemon, PrivacyNoPhotoNameOrNumberLeftOnDisk) {
+  const fs::path dir = tempDir("daemon-privacy");
+  {
+    Daemon daemon(KioskConfig::load(kioskConfig(dir)));
+    daemon.start();
+    for (int i = 0; i < 3; ++i) transactionThroughApi(daemon.apiPort());
+    daemon.stop();
+  }
+  // Pieces of the portrait as stored on the chip (any 48 bytes of it would betray it), the name,
+  // and the document number, searched in every file the kiosk wrote: data dir, outbox (and WAL).
+  const mrtd::Bytes& photo = world().portraitJpeg;
+  ASSERT_GT(photo.size(), 2000u);
+  std::vector<std::string> needles = {"ERIKSSON", "ANNA MARIA", "ANNA<MARIA", "L898902C3", "L898902C<3"};
+  for (std::size_t at : {photo.size() / 4, photo.size() / 2, photo.size() * 3 / 4})
+    needles.emplace_back(reinterpret_cast<const char*>(photo.data() + at), 48);
+  int files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file() || entry.path().filename() == "frame.png") continue;  // the camera's input
+    ++files;
+    for (std::size_t i = 0; i < needles.size(); ++i)
+      EXPECT_FALSE(fileContains(entry.path(), needles[i])) << entry.path() << " holds needle " << i;
+  }
+  EXPECT_GE(files, 3) << "the outbox and the pseudonym key at least";
+  Outbox outbox((dir / "data" / "outbox.sqlite").string());
+  EXPECT_EQ(outbox.depth(), 3);
+}
+
+}  // namespace
+}  // namespace portti::firmware::test
