@@ -67,7 +67,7 @@ ActiveAuthResult verifyRsa(EVP_PKEY* key, ByteView challenge, ByteView signature
   if (!ctx || !j || BN_mod_exp(j.get(), s.get(), e.get(), n.get(), ctx.get()) != 1)
     pki::throwCrypto(kStep, "RSA public operation failed");
   // ISO/IEC 9796-2 B.6: the signer sends min(J^d, n - J^d); F is J or n - J, whichever ends in 0xC.
-  if ((BN_get_word(j.get()) & 0x0F) != 0x0C) BN_sub(j.get(), n.get(), j.get());
+  if (BN_mod_word(j.get(), 16) != 0x0C) BN_sub(j.get(), n.get(), j.get());
   try {
     const Iso9796Block block = decodeIso9796Scheme1(bnBytes(j.get(), k));
     const std::string algorithm = "RSA-ISO9796-2-" + block.hash;
