@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "pki/ossl.hpp"
 #include "portti/mrtd/error.hpp"
 #include "portti/mrtd/lds/oid.hpp"
 #include "portti/mrtd/protocol/pace.hpp"
@@ -144,26 +145,40 @@ bool verifyPaceCam(const PaceResult& result, ByteView chipPublicKeyInfo) {
   const char* step = "PACE-CAM verification";
   if (result.info.mapping != PaceMapping::ChipAuthentication || result.chipAuthenticationData.empty())
     fail(step, "not a PACE-CAM run");
-  const std::uint8_t* p = chipPublicKeyInfo.data();
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-      d2i_PUBKEY(nullptr, &p, static_cast<long>(chipPublicKeyInfo.size())), EVP_PKEY_free);
-  if (!key || !EVP_PKEY_is_a(key.get(), "EC")) fail(step, "the chip's static key is not an EC public key");
-  char curve[64] = {};
-  std::size_t curveLen = 0;
-  if (EVP_PKEY_get_group_name(key.get(), curve, sizeof curve, &curveLen) != 1)
-    fail(step, "the chip's static key has no named curve");
   const PaceDomain domain = PaceDomain::standard(*result.info.parameterId);
   const auto params = standardDomainParameters(static_cast<int>(*result.info.parameterId));
-  const std::string name(curve, curveLen);
-  const bool sameCurve = name == params->groupName || (name == "P-256" && std::string(params->groupName) == "prime256v1") ||
-                         (name == "secp256r1" && std::string(params->groupName) == "prime256v1");
-  if (!sameCurve) fail(step, "the chip's static key is on " + name + ", PACE ran on " + params->groupName);
-  std::size_t pubLen = 0;
-  if (EVP_PKEY_get_octet_string_param(key.get(), "encoded-pub-key", nullptr, 0, &pubLen) != 1)
-    fail(step, "cannot read the chip's static key");
-  Bytes pub(pubLen);
-  if (EVP_PKEY_get_octet_string_param(key.get(), "encoded-pub-key", pub.data(), pub.size(), &pubLen) != 1)
-    fail(step, "cannot read the chip's static key");
+  Bytes pub;
+  try {
+    // SubjectPublicKeyInfo { AlgorithmIdentifier, BIT STRING }; the algorithm is id-ecPublicKey or,
+    // in EF.CardSecurity, standardizedDomainParameters (0.4.0.127.0.7.1.2) with the parameter id.
+    const Tlv spki = decodeOne(chipPublicKeyInfo);
+    const auto parts = decodeAll(spki.value);
+    if (spki.tag != 0x30 || parts.size() != 2 || parts[0].tag != 0x30 || parts[1].tag != 0x03 ||
+        parts[1].value.size() < 2 || parts[1].value[0] != 0)
+      fail(step, "the chip's static key is not a SubjectPublicKeyInfo");
+    const auto alg = decodeAll(parts[0].value);
+    if (alg.empty() || alg[0].tag != 0x06) fail(step, "the chip's static key has no algorithm");
+    if (decodeOid(alg[0].value) == "0.4.0.127.0.7.1.2") {
+      if (alg.size() != 2 || alg[1].tag != 0x02 || alg[1].value.size() != 1 ||
+          alg[1].value[0] != static_cast<std::uint8_t>(*result.info.parameterId))
+        fail(step, "the chip's static key is on other standardized domain parameters than PACE");
+    } else {
+      // Explicit curve parameters (Doc 9303-12) are accepted only when they equal a named curve.
+      pki::PkeyPtr key = pki::normalisedPublicKey(chipPublicKeyInfo, nullptr);
+      char curve[64] = {};
+      std::size_t curveLen = 0;
+      if (!key || !EVP_PKEY_is_a(key.get(), "EC") ||
+          EVP_PKEY_get_group_name(key.get(), curve, sizeof curve, &curveLen) != 1)
+        fail(step, "the chip's static key is not an EC key on a named curve");
+      const std::string name(curve, curveLen);
+      if (name != params->groupName)
+        fail(step, "the chip's static key is on " + name + ", PACE ran on " + params->groupName);
+    }
+    pub.assign(parts[1].value.begin() + 1, parts[1].value.end());
+  } catch (const Error& e) {
+    if (e.area() == ErrorArea::Access) throw;
+    fail(step, std::string("the chip's static key is unreadable: ") + e.detail());
+  }
   const Bytes expected = domain.agree(result.chipAuthenticationData, pub, step);
   return crypto::equalConstantTime(expected, result.chipMapPublicKey);
 }
