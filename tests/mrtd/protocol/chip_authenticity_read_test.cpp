@@ -251,3 +251,32 @@ TEST(ChipAuthenticityHostile, ActiveAuthenticationAnswersOfTheWrongSize) {
   EXPECT_EQ(challenges[0].size(), 8u);
   EXPECT_NE(challenges[0], challenges[1]);
 }
+
+TEST(ChipAuthenticityHostile, ChipRefusesDhValuesOutsideTheGroup) {
+  VirtualPassportSpec s = spec();
+  s.chipAuthKey = "DH:dh_1024_160";
+  const IssuedPassport passport = issueVirtualPassport(s);
+  ChipAuthChip chip(passport.chip.privateKeys.at("chip_auth.key.pem"));
+  // RFC 5114 2.1 p, as 128 bytes
+  const Bytes p = fromHex(
+        "B10B8F96A080E01DDE92DE5EAE5D54EC52C99FBCFB06A3C69A6A9DCA52D23B616073E28675A23D189838EF1E2EE652C013ECB4AEA9061123"
+        "24975C3CD49B83BFACCBDD7D90C4BD7098488E9C219A73724EFFD6FAE5644738FAA31A4FF55BCCC0A151AF5F0DC8B4BD45BF37DF365C1A65"
+        "E68CFDA76D4DA708DF1FB2BC2E4A4371");
+  ASSERT_EQ(p.size(), 128u);
+  Bytes pMinus1 = p;
+  pMinus1[127] = 0x70;
+  Bytes one(128, 0x00);
+  one[127] = 0x01;
+  for (const Bytes& y : {one, pMinus1, p, Bytes(p.size(), 0x00)}) {
+    EXPECT_EQ(chip.setKeyAgreementTemplate(encodeTlv(0x91, y)), 0x6A80) << toHex(ByteView(y).last(2));
+    EXPECT_FALSE(chip.takeSession().has_value());
+  }
+}
+
+TEST(ChipAuthenticityHostile, VirtualChipAnswersCaAndAaOnlyAfterAccessControl) {
+  const IssuedPassport passport = issueVirtualPassport(spec());
+  VirtualChip chip(passport.chip);
+  chip.transceive(fromHex("00A4040C07A0000002471001"));
+  EXPECT_EQ(toHex(chip.transceive(fromHex("0088000008010203040506070800"))), "6982");  // INTERNAL AUTHENTICATE
+  EXPECT_EQ(toHex(chip.transceive(fromHex("002241A40C800A04007F00070202030202"))), "6985");  // MSE:Set AT (CA)
+}
