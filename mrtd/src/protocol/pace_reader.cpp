@@ -79,7 +79,8 @@ PaceResult performPace(ApduChannel& channel, const PaceInfo& info, const PacePas
 
   // Step 2: mapping.
   PaceResult result{info, paceProtocolName(info), SecureMessaging(SmCipher::Aes, Bytes(16), Bytes(16), Bytes(16)),
-                    {}, {}, {}, {}};
+                    {}, {}, {}};
+  Bytes chipMapPublicKey;
   std::optional<PaceDomain> mapped;
   SecretBytes skMap;
   if (info.mapping == PaceMapping::Integrated) {
@@ -102,7 +103,7 @@ PaceResult performPace(ApduChannel& channel, const PaceInfo& info, const PacePas
     const Bytes pkMapIc = requireObject(a2, 0x82, kStep2, "the chip's mapping public key (82)");
     const Bytes h = domain.agree(skMap.view(), pkMapIc, kStep2);
     mapped.emplace(domain.mapGeneric(s.view(), h));
-    result.chipMapPublicKey = pkMapIc;
+    chipMapPublicKey = pkMapIc;
   }
 
   // Step 3: ephemeral key agreement on the mapped generator.
@@ -125,10 +126,11 @@ PaceResult performPace(ApduChannel& channel, const PaceInfo& info, const PacePas
   const auto encryptedCa = findChild(a4, 0x8A);
   if (info.mapping == PaceMapping::ChipAuthentication) {
     if (!encryptedCa) fail(kStep4, "PACE-CAM answer lacks the encrypted chip authentication data (8A)");
-    result.chipAuthenticationData = decryptChipAuthenticationData(keys.ksEnc.view(), encryptedCa->value);
-    if (result.chipAuthenticationData.size() != domain.orderSize())
-      fail(kStep4, "chip authentication data of " + std::to_string(result.chipAuthenticationData.size()) +
-                       " bytes (" + std::to_string(domain.orderSize()) + " expected)");
+    Bytes ca = decryptChipAuthenticationData(keys.ksEnc.view(), encryptedCa->value);
+    if (ca.size() != domain.orderSize())
+      fail(kStep4, "chip authentication data of " + std::to_string(ca.size()) + " bytes (" +
+                       std::to_string(domain.orderSize()) + " expected)");
+    result.cam = PaceCamEvidence{info, chipMapPublicKey, std::move(ca)};
   } else if (encryptedCa) {
     fail(kStep4, "chip sent chip authentication data (8A) outside PACE-CAM");
   }
@@ -141,7 +143,7 @@ PaceResult performPace(ApduChannel& channel, const PaceInfo& info, const PacePas
   return result;
 }
 
-bool verifyPaceCam(const PaceResult& result, ByteView chipPublicKeyInfo) {
+bool verifyPaceCam(const PaceCamEvidence& result, ByteView chipPublicKeyInfo) {
   const char* step = "PACE-CAM verification";
   if (result.info.mapping != PaceMapping::ChipAuthentication || result.chipAuthenticationData.empty())
     fail(step, "not a PACE-CAM run");
@@ -181,6 +183,30 @@ bool verifyPaceCam(const PaceResult& result, ByteView chipPublicKeyInfo) {
   }
   const Bytes expected = domain.agree(result.chipAuthenticationData, pub, step);
   return crypto::equalConstantTime(expected, result.chipMapPublicKey);
+}
+
+bool verifyPaceCamWithDg14(const PaceCamEvidence& evidence, ByteView dg14) {
+  const char* step = "PACE-CAM verification";
+  SecurityInfos infos;
+  try {
+    infos = parseDg14(dg14);
+  } catch (const Error& e) {
+    fail(step, std::string("DG14: ") + e.detail());
+  }
+  const ChipAuthenticationPublicKeyInfo* chosen = nullptr;
+  for (const auto& k : infos.chipAuthenticationPublicKeys) {
+    if (k.keyAgreement != KeyAgreement::Ecdh) continue;
+    if (k.keyId && k.keyId == evidence.info.parameterId) chosen = &k;
+  }
+  std::size_t ecKeys = 0;
+  for (const auto& k : infos.chipAuthenticationPublicKeys)
+    if (k.keyAgreement == KeyAgreement::Ecdh) {
+      ++ecKeys;
+      if (!chosen && ecKeys == 1) chosen = &k;
+    }
+  if (!chosen || (ecKeys > 1 && (!chosen->keyId || chosen->keyId != evidence.info.parameterId)))
+    fail(step, "DG14 has no chip key for PACE-CAM (an ECDH ChipAuthenticationPublicKeyInfo)");
+  return verifyPaceCam(evidence, chosen->subjectPublicKeyInfo);
 }
 
 }  // namespace portti::mrtd

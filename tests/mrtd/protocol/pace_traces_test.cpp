@@ -83,7 +83,8 @@ TEST(PaceRealTrace, DeDocumentPaceCamThenSecureReadsProveTheChip) {
   PaceResult r = performPace(channel, info, PacePassword::mrz(mrzInformation("C4KHNY1PF", "780214", "330315")), fixed);
   EXPECT_EQ(toHex(r.ksEncForTesting), "A8E85E938514EC67AE33CDA3D43D3C48");
   EXPECT_EQ(toHex(r.ksMacForTesting), "27F1ADEB705A049A305B0C619B14B9B3");
-  EXPECT_EQ(r.chipAuthenticationData.size(), 32u);
+  ASSERT_TRUE(r.cam.has_value());
+  EXPECT_EQ(r.cam->chipAuthenticationData.size(), 32u);
 
   // The rest of the session: each command protected as the reader would, each response checked,
   // both sides' SSC in step; the READ BINARY answers form the file.
@@ -103,9 +104,9 @@ TEST(PaceRealTrace, DeDocumentPaceCamThenSecureReadsProveTheChip) {
   const Bytes spki = chipPublicKeyInfoIn(file, 13);
   const Bytes otherKey = chipPublicKeyInfoIn(file, 0x48);
   ASSERT_FALSE(spki.empty()) << "no chip key in the file read";
-  EXPECT_TRUE(verifyPaceCam(r, spki));
-  EXPECT_FALSE(verifyPaceCam(r, otherKey));
-  PaceResult forged = std::move(r);
+  EXPECT_TRUE(verifyPaceCam(*r.cam, spki));
+  EXPECT_FALSE(verifyPaceCam(*r.cam, otherKey));
+  PaceCamEvidence forged = *r.cam;
   forged.chipAuthenticationData.back() ^= 0x01;
   EXPECT_FALSE(verifyPaceCam(forged, spki));
 }

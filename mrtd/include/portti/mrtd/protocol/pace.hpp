@@ -87,15 +87,20 @@ struct PaceReaderRandomForTesting {
   std::optional<Bytes> integratedNonce;      ///< t (IM)
 };
 
+/// What PACE-CAM leaves to check (4.4.3.5.2): the chip's mapping key and the decrypted CA_IC.
+/// With the chip's static public key (DG14, after Passive Authentication) they prove the chip.
+struct PaceCamEvidence {
+  PaceInfo info;
+  Bytes chipMapPublicKey;        ///< PK_map,IC
+  Bytes chipAuthenticationData;  ///< CA_IC
+};
+
 /// What a successful PACE run gives.
 struct PaceResult {
   PaceInfo info;
   std::string protocol;  ///< paceProtocolName(info)
   SecureMessaging sm;    ///< SSC 0
-  /// Mapped generator's chip mapping key and the decrypted CA_IC (CAM only): with the chip's static
-  /// public key from DG14 (after Passive Authentication) verifyPaceCam() proves the chip.
-  Bytes chipMapPublicKey;
-  Bytes chipAuthenticationData;
+  std::optional<PaceCamEvidence> cam;  ///< PACE-CAM only
   Bytes ksEncForTesting;  ///< session keys, for tests against worked examples
   Bytes ksMacForTesting;
 };
@@ -110,7 +115,10 @@ PaceResult performPace(ApduChannel& channel, const PaceInfo& info, const PacePas
 /// PACE-CAM verification (4.4.3.5.2): PK_map,IC = CA_IC x PK_IC, with PK_IC the chip's static
 /// public key (SubjectPublicKeyInfo DER of DG14's ChipAuthenticationPublicKeyInfo). False when it
 /// does not hold; throws Error{Access} when the key is unusable (wrong curve, malformed).
-bool verifyPaceCam(const PaceResult& result, ByteView chipPublicKeyInfo);
+bool verifyPaceCam(const PaceCamEvidence& evidence, ByteView chipPublicKeyInfo);
+/// The same with the key taken from DG14: the ChipAuthenticationPublicKeyInfo whose keyId is the
+/// PACE parameter id, or the only one. Throws Error{Access} when DG14 has no usable key.
+bool verifyPaceCamWithDg14(const PaceCamEvidence& evidence, ByteView dg14);
 
 // ---- Chip side (the virtual chip) ----
 
