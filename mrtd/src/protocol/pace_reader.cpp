@@ -28,10 +28,10 @@ constexpr const char* kStep4 = "GENERAL AUTHENTICATE (mutual authentication)";
 
 /// One GENERAL AUTHENTICATE step: 7C { objects } out, the 7C template's content back.
 Bytes generalAuthenticate(ApduChannel& channel, const char* step, ByteView objects, bool last,
-                          const PacePassword& password) {
+                          const PacePassword& password, std::size_t ne) {
   // Steps 1-3 use command chaining (CLA 10), the last one ends the chain (9303-11 4.4.4.3).
   const CommandApdu command{static_cast<std::uint8_t>(last ? 0x00 : 0x10), 0x86, 0x00, 0x00,
-                            encodeTlv(0x7C, objects), 256};
+                            encodeTlv(0x7C, objects), ne};
   const ResponseApdu r = channel.transmit(command);
   if (last && (r.sw == sw::kAuthenticationFailed || r.sw == sw::kSecurityNotSatisfied))
     fail(step, std::string("access denied: check the ") + password.name());
@@ -61,6 +61,8 @@ PaceResult performPace(ApduChannel& channel, const PaceInfo& info, const PacePas
   const PaceDomain domain = PaceDomain::standard(*info.parameterId);
   const SymmetricCipher cipher = info.cipher;
   const KeyAgreement ka = info.keyAgreement;
+  // 2048-bit DH keys do not fit short APDUs: those steps go extended (the chip must accept it).
+  const std::size_t ne = domain.elementSize() + 16 > 256 ? 65536 : 256;
 
   // MSE:Set AT: OID (80, value only), password reference (83), parameter id (84, always sent:
   // some chips answer 6A87 without it, QUIRKS.md).
@@ -72,7 +74,7 @@ PaceResult performPace(ApduChannel& channel, const PaceInfo& info, const PacePas
                                 describeStatus(mse.sw) + ")");
 
   // Step 1: the encrypted nonce.
-  const Bytes a1 = generalAuthenticate(channel, kStep1, {}, false, password);
+  const Bytes a1 = generalAuthenticate(channel, kStep1, {}, false, password, ne);
   const Bytes z = requireObject(a1, 0x80, kStep1, "the encrypted nonce (80)");
   const SecretBytes kpi = paceKpi(password, cipher);
   const SecretBytes s = decryptNonce(kpi.view(), z, cipher);
@@ -92,14 +94,14 @@ PaceResult performPace(ApduChannel& channel, const PaceInfo& info, const PacePas
       const SecretBytes random = crypto::randomBytes(tSize);
       t.assign(random.view().begin(), random.view().end());
     }
-    const Bytes a2 = generalAuthenticate(channel, kStep2, encodeTlv(0x81, t), false, password);
+    const Bytes a2 = generalAuthenticate(channel, kStep2, encodeTlv(0x81, t), false, password, ne);
     if (const auto m = findChild(a2, 0x82); m && !m->value.empty())
       fail(kStep2, "chip sent mapping data in the Integrated Mapping (82 must be empty)");
     mapped.emplace(domain.mapIntegrated(integratedMappingRandom(s.view(), t, cipher, domain.fieldBits())));
   } else {
     skMap = fixed.mapPrivateKey ? SecretBytes(*fixed.mapPrivateKey) : domain.randomPrivateKey();
     const Bytes pkMap = domain.publicKey(skMap.view());
-    const Bytes a2 = generalAuthenticate(channel, kStep2, encodeTlv(0x81, pkMap), false, password);
+    const Bytes a2 = generalAuthenticate(channel, kStep2, encodeTlv(0x81, pkMap), false, password, ne);
     const Bytes pkMapIc = requireObject(a2, 0x82, kStep2, "the chip's mapping public key (82)");
     const Bytes h = domain.agree(skMap.view(), pkMapIc, kStep2);
     mapped.emplace(domain.mapGeneric(s.view(), h));
@@ -109,7 +111,7 @@ PaceResult performPace(ApduChannel& channel, const PaceInfo& info, const PacePas
   // Step 3: ephemeral key agreement on the mapped generator.
   const SecretBytes skEph = fixed.ephemeralPrivateKey ? SecretBytes(*fixed.ephemeralPrivateKey) : mapped->randomPrivateKey();
   const Bytes pkEph = mapped->publicKey(skEph.view());
-  const Bytes a3 = generalAuthenticate(channel, kStep3, encodeTlv(0x83, pkEph), false, password);
+  const Bytes a3 = generalAuthenticate(channel, kStep3, encodeTlv(0x83, pkEph), false, password, ne);
   const Bytes pkEphIc = requireObject(a3, 0x84, kStep3, "the chip's ephemeral public key (84)");
   mapped->checkElement(pkEphIc, kStep3);
   if (crypto::equalConstantTime(pkEphIc, pkEph)) fail(kStep3, "the chip echoed the reader's ephemeral key");
@@ -118,7 +120,7 @@ PaceResult performPace(ApduChannel& channel, const PaceInfo& info, const PacePas
 
   // Step 4: tokens both ways.
   const Bytes tPcd = authenticationToken(keys.ksMac.view(), cipher, info.protocol, ka, pkEphIc);
-  const Bytes a4 = generalAuthenticate(channel, kStep4, encodeTlv(0x85, tPcd), true, password);
+  const Bytes a4 = generalAuthenticate(channel, kStep4, encodeTlv(0x85, tPcd), true, password, 256);
   const Bytes tIc = requireObject(a4, 0x86, kStep4, "the chip's authentication token (86)");
   const Bytes expected = authenticationToken(keys.ksMac.view(), cipher, info.protocol, ka, pkEph);
   if (tIc.size() != expected.size() || !crypto::equalConstantTime(tIc, expected))
