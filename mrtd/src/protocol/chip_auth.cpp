@@ -3,10 +3,11 @@
 
 #include <openssl/pem.h>
 
+#include <algorithm>
+
 #include "key_agreement.hpp"
 #include "portti/mrtd/error.hpp"
 #include "portti/mrtd/protocol/pace.hpp"
-#include "portti/mrtd/sm/crypto.hpp"
 #include "portti/mrtd/tlv.hpp"
 
 namespace portti::mrtd {
@@ -62,7 +63,10 @@ void expectOk(const ResponseApdu& r, const char* step) {
 }  // namespace
 
 std::string ChipAuthParameters::name() const {
-  return std::string("CA-") + keyAgreementName(keyAgreement) + "-" + cipherName(cipher);
+  // Spelled like the access protocols ("PACE-ECDH-GM-AES128"): "CA-ECDH-AES128", "CA-DH-3DES".
+  std::string c = cipherName(cipher);
+  c.erase(std::remove(c.begin(), c.end(), '-'), c.end());
+  return std::string("CA-") + keyAgreementName(keyAgreement) + "-" + c;
 }
 
 ChipAuthParameters selectChipAuthParameters(const SecurityInfos& dg14) {

@@ -79,7 +79,7 @@ TEST(ChipAuthenticityRead, DefaultChipPassesBoth) {
   const Inspected v = inspect(issueVirtualPassport(spec()));
   EXPECT_EQ(v.pa.status, pki::PaStatus::Valid);
   EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Passed) << v.read.chipAuth.reason;
-  EXPECT_EQ(v.read.chipAuth.protocol, "CA-ECDH-AES-128");
+  EXPECT_EQ(v.read.chipAuth.protocol, "CA-ECDH-AES128");
   EXPECT_EQ(v.read.activeAuth.status, AuthStatus::Passed) << v.read.activeAuth.reason;
   EXPECT_EQ(v.read.activeAuth.algorithm, "ECDSA-plain-SHA-256");
   EXPECT_TRUE(v.chipSecured);
@@ -99,10 +99,10 @@ TEST(ChipAuthenticityRead, EveryKeyAgreementCipherAndAaKey) {
   };
   const Case cases[] = {
       {"EC:prime256v1", SymmetricCipher::Tdes, "RSA:1024", "CA-ECDH-3DES", "RSA-ISO9796-2-SHA-1"},
-      {"EC:brainpoolP384r1", SymmetricCipher::Aes256, "EC:brainpoolP256r1", "CA-ECDH-AES-256", "ECDSA-plain-SHA-256"},
-      {"EC:secp521r1", SymmetricCipher::Aes192, "RSA:2048", "CA-ECDH-AES-192", "RSA-ISO9796-2-SHA-1"},
+      {"EC:brainpoolP384r1", SymmetricCipher::Aes256, "EC:brainpoolP256r1", "CA-ECDH-AES256", "ECDSA-plain-SHA-256"},
+      {"EC:secp521r1", SymmetricCipher::Aes192, "RSA:2048", "CA-ECDH-AES192", "RSA-ISO9796-2-SHA-1"},
       {"DH:dh_1024_160", SymmetricCipher::Tdes, "EC:secp384r1", "CA-DH-3DES", "ECDSA-plain-SHA-256"},
-      {"DH:dh_2048_224", SymmetricCipher::Aes128, "EC:prime256v1", "CA-DH-AES-128", "ECDSA-plain-SHA-256"},
+      {"DH:dh_2048_224", SymmetricCipher::Aes128, "EC:prime256v1", "CA-DH-AES128", "ECDSA-plain-SHA-256"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.protocol);
@@ -143,7 +143,7 @@ TEST(ChipAuthenticityRead, PaceGenericMappingThenChipAuthentication) {
   Inspected v = inspect(passport, true, AccessKey::mrz(mrzInformation(parseValidMrz(kSpecimen))));
   EXPECT_EQ(v.read.accessMethod, "PACE-ECDH-GM-AES128");
   EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Passed) << v.read.chipAuth.reason;
-  EXPECT_EQ(v.read.chipAuth.protocol, "CA-ECDH-AES-128");
+  EXPECT_EQ(v.read.chipAuth.protocol, "CA-ECDH-AES128");
   EXPECT_EQ(v.read.activeAuth.status, AuthStatus::Passed) << v.read.activeAuth.reason;
   v = inspect(passport, true, AccessKey::cardAccessNumber(passport.can));
   EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Passed) << v.read.chipAuth.reason;
