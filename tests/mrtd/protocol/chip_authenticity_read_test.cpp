@@ -119,6 +119,15 @@ TEST(ChipAuthenticityRead, EveryKeyAgreementCipherAndAaKey) {
   }
 }
 
+TEST(ChipAuthenticityRead, ShortApdusOnly) {
+  VirtualPassportSpec s = spec();
+  s.extendedLength = false;
+  s.activeAuthKey = "RSA:1024";
+  const Inspected v = inspect(issueVirtualPassport(s));
+  EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Passed) << v.read.chipAuth.reason;
+  EXPECT_EQ(v.read.activeAuth.status, AuthStatus::Passed) << v.read.activeAuth.reason;
+}
+
 TEST(ChipAuthenticityRead, CloneFailsBothWhilePassiveAuthenticationPasses) {
   const Inspected v = inspect(issueVirtualPassport(spec(IssuanceFault::Clone)));
   EXPECT_EQ(v.pa.status, pki::PaStatus::Valid);
