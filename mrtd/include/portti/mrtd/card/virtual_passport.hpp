@@ -29,6 +29,9 @@ enum class IssuanceFault {
   WrongCan,  ///< the chip's CAN differs from the one recorded (printed) for the document
   PaceOnly,  ///< the chip refuses BAC
   BacOnly,   ///< no EF.CardAccess: the chip offers BAC only
+  /// Data groups and SOD of a genuine issuance on a chip with other keys: Passive Authentication
+  /// passes, Chip and Active Authentication fail.
+  Clone,
 };
 
 /// "bad-dg-hash", ... as on the command line; nullopt for an unknown name.
@@ -50,7 +53,8 @@ struct VirtualPassportSpec {
   std::uint32_t faceHeight = 0;
   std::filesystem::path pkiDir;   ///< written by pki::makeTestPki
   IssuanceFault fault = IssuanceFault::None;
-  std::string chipAuthKey = "EC:prime256v1";    ///< DG14 key: "EC:<curve>"
+  std::string chipAuthKey = "EC:prime256v1";    ///< DG14 key: "EC:<curve>" or "DH:<group>" (dh_2048_224, ...)
+  SymmetricCipher chipAuthCipher = SymmetricCipher::Aes128;  ///< DG14's ChipAuthenticationInfo
   std::string activeAuthKey = "EC:prime256v1";  ///< DG15 key: "EC:<curve>" or "RSA:<bits>"
   bool extendedLength = true;                    ///< the chip accepts extended-length APDUs
   /// PACE in EF.CardAccess (and DG14); default PACE-ECDH-GM-AES128 on brainpoolP256r1 beside BAC.
@@ -59,12 +63,11 @@ struct VirtualPassportSpec {
   std::string can;  ///< the Card Access Number (6 digits); empty: a random one
 };
 
-/// Issues the document in memory: the chip's files and chip.conf (which names the private keys
-/// `chip_auth.key.pem` and `active_auth.key.pem`, returned in `privateKeys` as PEM).
+/// Issues the document in memory: the chip's files, chip.conf and its private keys
+/// (`chip_auth.key.pem` and `active_auth.key.pem` in `chip.privateKeys`).
 struct IssuedPassport {
   ChipImage chip;
   std::string can;  ///< the CAN as printed on the document (with WrongCan the chip holds another)
-  std::map<std::string, std::string> privateKeys;  ///< file name -> PEM
 };
 IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec);
 
