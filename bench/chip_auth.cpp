@@ -97,7 +97,7 @@ int main() {
     spec.chipAuthCipher = cipher;
     const IssuedPassport passport = issueVirtualPassport(spec);
     const ChipAuthParameters params = selectChipAuthParameters(parseDg14(passport.chip.files.at("DG14")));
-    ChipAuthLoopback chip(passport.privateKeys.at("chip_auth.key.pem"));
+    ChipAuthLoopback chip(passport.chip.privateKeys.at("chip_auth.key.pem"));
     const double ms = medianMs([&] { performChipAuthentication(chip, params); });
     std::printf("%-22s %-16s %10.3f\n", group + 3, params.name().c_str(), ms);
   }
@@ -112,7 +112,7 @@ int main() {
     const SecurityInfos dg14 = parseDg14(passport.chip.files.at("DG14"));
     std::optional<ActiveAuthenticationInfo> info;
     if (!dg14.activeAuthentication.empty()) info = dg14.activeAuthentication.front();
-    const ActiveAuthChip chip(passport.privateKeys.at("active_auth.key.pem"));
+    const ActiveAuthChip chip(passport.chip.privateKeys.at("active_auth.key.pem"));
     const Bytes challenge = fromHex("0102030405060708");
     ActiveAuthResult last;
     const double ms = medianMs([&] { last = verifyActiveAuthentication(dg15, info, challenge, chip.sign(challenge)); });

@@ -6,7 +6,6 @@
 #include <openssl/rand.h>
 
 #include <fstream>
-
 #include <map>
 #include <memory>
 
@@ -97,10 +96,10 @@ std::optional<IssuanceFault> issuanceFaultFromName(const std::string& name) {
   if (name == "unknown-csca") return IssuanceFault::UnknownCsca;
   if (name == "expired-dsc") return IssuanceFault::ExpiredDsc;
   if (name == "revoked-dsc") return IssuanceFault::RevokedDsc;
-  if (name == "clone") return IssuanceFault::Clone;
   if (name == "wrong-can") return IssuanceFault::WrongCan;
   if (name == "pace-only") return IssuanceFault::PaceOnly;
   if (name == "bac-only") return IssuanceFault::BacOnly;
+  if (name == "clone") return IssuanceFault::Clone;
   return std::nullopt;
 }
 
@@ -195,26 +194,17 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
     chipAuthKey = generateKey(chipAuthKeySpec);
     activeAuthKey = generateKey(spec.activeAuthKey);
   }
-  out.privateKeys[kChipAuthKeyFile] = privateKeyPem(chipAuthKey.get());
-  out.privateKeys[kActiveAuthKeyFile] = privateKeyPem(activeAuthKey.get());
-  for (const auto& [name, pem] : out.privateKeys) out.chip.keyFiles[name] = Bytes(pem.begin(), pem.end());
+  out.chip.privateKeys[kChipAuthKeyFile] = privateKeyPem(chipAuthKey.get());
+  out.chip.privateKeys[kActiveAuthKeyFile] = privateKeyPem(activeAuthKey.get());
   return out;
 }
 
 std::string makeVirtualPassport(const VirtualPassportSpec& spec, const std::filesystem::path& outDir) {
-  IssuedPassport passport = issueVirtualPassport(spec);
+  const IssuedPassport passport = issueVirtualPassport(spec);
   writeChipFolder(passport.chip, outDir);
-  {
-    std::ofstream can(outDir / "can.txt", std::ios::binary | std::ios::trunc);
-    can << passport.can << "\n";
-    if (!can) throw Error(ErrorArea::File, kStep, "cannot write " + (outDir / "can.txt").string());
-  }
-  for (const auto& [name, pem] : passport.privateKeys) {
-    std::ofstream out(outDir / name, std::ios::binary | std::ios::trunc);
-    out << pem;
-    if (!out) throw Error(ErrorArea::File, kStep, "cannot write " + (outDir / name).string());
-    std::filesystem::permissions(outDir / name, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-  }
+  std::ofstream can(outDir / "can.txt", std::ios::binary | std::ios::trunc);
+  can << passport.can << "\n";
+  if (!can) throw Error(ErrorArea::File, kStep, "cannot write " + (outDir / "can.txt").string());
   return passport.can;
 }
 
