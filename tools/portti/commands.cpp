@@ -15,8 +15,8 @@ const std::vector<Command>& commands() {
       {"mrz", "mrz check MRZ", runMrz},
       {"pa", "pa --sod EF.SOD [--dg N=FILE ...] [--trust PATH ...] [--crl FILE ...] [--at YYYY-MM-DD] [--json]", runPa},
       {"pki", "pki make-test DIR", runPki},
-      {"chip", "chip make --mrz MRZ --photo FACE --pki DIR --out CHIP_DIR [--fault F] [--aa rsa|ec]", runChip},
-      {"read", "read --reader sim:DIR|pcsc[:NAME]|nfc[:CONNSTRING] --mrz MRZ --trust PATH... [--crl FILE] [--at YYYY-MM-DD] [--wait SECONDS] [--out DUMP_DIR] [--json]", runRead},
+      {"chip", "chip make --mrz MRZ --photo FACE --pki DIR --out CHIP_DIR [--fault F] [--aa rsa|ec] [--can NNNNNN] [--pace-mapping gm|im|cam|none] [--pace-curve C] [--pace-cipher 3des|aes128|aes192|aes256]", runChip},
+      {"read", "read --reader sim:DIR|pcsc[:NAME]|nfc[:CONNSTRING] --mrz MRZ|--can NNNNNN --trust PATH... [--crl FILE] [--at YYYY-MM-DD] [--wait SECONDS] [--out DUMP_DIR] [--json]", runRead},
       {"readers", "readers [--json]", runReaders},
   };
   return all;

@@ -108,11 +108,12 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
   if (spec.faceImage.empty()) throw Error(ErrorArea::Lds, kStep, "no face image");
 
   // PACE as offered in EF.CardAccess (none for the bac-only fault).
-  const PaceOffer* pace = spec.fault == IssuanceFault::BacOnly || !spec.pace ? nullptr : &*spec.pace;
+  const bool offersPace = spec.fault != IssuanceFault::BacOnly && spec.pace.has_value();
+  const PaceOffer pace = spec.pace.value_or(PaceOffer{});
   std::string chipAuthKeySpec = spec.chipAuthKey;
-  if (pace && pace->mapping == PaceMapping::ChipAuthentication) {
+  if (offersPace && pace.mapping == PaceMapping::ChipAuthentication) {
     // PACE-CAM proves the chip with its CA key on the PACE curve (9303-11 4.4.3.5).
-    const auto params = standardDomainParameters(pace->parameterId);
+    const auto params = standardDomainParameters(pace.parameterId);
     if (!params || params->keyAgreement != KeyAgreement::Ecdh)
       throw Error(ErrorArea::Lds, kStep, "PACE-CAM needs an elliptic curve");
     chipAuthKeySpec = std::string("EC:") + params->groupName;
@@ -130,8 +131,8 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
   };
   if (ecActiveAuth) dg14Infos.push_back(encodeActiveAuthenticationInfo(kEcdsaPlainSha256));
   Bytes paceInfo;
-  if (pace) {
-    paceInfo = encodePaceInfo(pace->keyAgreement, pace->mapping, pace->cipher, pace->parameterId);
+  if (offersPace) {
+    paceInfo = encodePaceInfo(pace.keyAgreement, pace.mapping, pace.cipher, pace.parameterId);
     dg14Infos.push_back(paceInfo);  // DG14 repeats the PACEInfo (9303-10 4.7.14), under the SOD
   }
 
@@ -174,7 +175,7 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
   }
   out.chip.files["EF.COM"] = encodeCom("0107", listed);
   out.chip.files["EF.SOD"] = std::move(sod);
-  if (pace) out.chip.files["EF.CardAccess"] = encodeCardAccess({paceInfo});
+  if (offersPace) out.chip.files["EF.CardAccess"] = encodeCardAccess({paceInfo});
 
   ChipConfig& conf = out.chip.config;
   conf.set("mrz_information", mrzInformation(mrz));
