@@ -2,7 +2,9 @@
 // chip in one process, both sides' arithmetic; median of many runs), with its APDUs and bytes. Part 2:
 // a full read of a virtual passport (EF.CardAccess, EF.COM, EF.SOD, DG1, DG2 20 KB, DG14, DG15) per
 // scheme: BAC, BAC + AA, PACE-GM, PACE-GM + CA, PACE-CAM: APDUs, bytes on the wire, the modelled link
-// time and the in-process time (one table of schemes; add a row to compare another).
+// time and the in-process time (one table of schemes; add a row to compare another). Part 3: compute
+// time of Chip Authentication per group (EC curves, RFC 5114 DH groups); Part 4: of Active
+// Authentication per key.
 //
 // Link model (stated, not measured), as bench_read_chip: 424 kbit/s, 9 bits per byte, 3 framing bytes
 // per frame, one command and one response frame per APDU, 5 ms turnaround per APDU.
@@ -21,6 +23,10 @@
 #include "portti/mrtd/pki/issuing.hpp"
 #include "portti/mrtd/pki/trust_store.hpp"
 #include "portti/mrtd/protocol/document_reader.hpp"
+#include "portti/mrtd/lds/dg15.hpp"
+#include "portti/mrtd/lds/security_infos.hpp"
+#include "portti/mrtd/protocol/active_auth.hpp"
+#include "portti/mrtd/protocol/chip_auth.hpp"
 #include "portti/mrtd/protocol/pace.hpp"
 
 using namespace portti::mrtd;
@@ -132,6 +138,77 @@ void fullReads(std::vector<Scheme>& schemes, const pki::TrustStore& trust) {
   }
 }
 
+/// The chip side of CA behind a channel without secure messaging: only the computation counts.
+class ChipAuthLoopback : public ApduChannel {
+ public:
+  explicit ChipAuthLoopback(const std::string& pem) : chip_(pem) {}
+  Bytes transmitRaw(ByteView raw) override {
+    const CommandApdu c = CommandApdu::decode(raw);
+    ResponseApdu r;
+    if (c.ins == 0x22) r.sw = c.p2 == 0xA6 ? chip_.setKeyAgreementTemplate(c.data) : chip_.setAuthenticationTemplate(c.data);
+    else r.sw = chip_.generalAuthenticate(c.data, r.data);
+    chip_.takeSession();
+    return r.encode();
+  }
+  ChannelLimits limits() const override { return {}; }
+  std::string name() const override { return "loopback"; }
+
+ private:
+  ChipAuthChip chip_;
+};
+
+/// Part 3: one Chip Authentication per group (reader key pair, both key agreements, KDF; no link)
+/// and one Active Authentication per key (chip signs, reader verifies), medians.
+void chipAuthenticity(VirtualPassportSpec spec) {
+  constexpr int kRuns = 41;
+  const auto medianOf = [](const std::function<void()>& f) {
+    std::vector<double> times;
+    for (int i = 0; i < kRuns; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      f();
+      times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    return median(times);
+  };
+  spec.pace.reset();
+  std::printf("\nPart 3: Chip Authentication compute time per group, median of %d\n", kRuns);
+  std::printf("%-22s %-16s %10s\n", "group", "protocol", "ms");
+  const std::pair<const char*, SymmetricCipher> groups[] = {
+      {"EC:prime256v1", SymmetricCipher::Aes128},      {"EC:secp384r1", SymmetricCipher::Aes192},
+      {"EC:secp521r1", SymmetricCipher::Aes256},       {"EC:brainpoolP256r1", SymmetricCipher::Aes128},
+      {"EC:brainpoolP384r1", SymmetricCipher::Aes192}, {"EC:brainpoolP512r1", SymmetricCipher::Aes256},
+      {"DH:dh_1024_160", SymmetricCipher::Tdes},       {"DH:dh_2048_224", SymmetricCipher::Aes128},
+      {"DH:dh_2048_256", SymmetricCipher::Aes128},
+  };
+  for (const auto& [group, cipher] : groups) {
+    spec.chipAuthKey = group;
+    spec.chipAuthCipher = cipher;
+    const IssuedPassport passport = issueVirtualPassport(spec);
+    const ChipAuthParameters params = selectChipAuthParameters(parseDg14(passport.chip.files.at("DG14")));
+    ChipAuthLoopback chip(passport.chip.privateKeys.at("chip_auth.key.pem"));
+    const double ms = medianOf([&] { performChipAuthentication(chip, params); });
+    std::printf("%-22s %-16s %10.3f\n", group + 3, params.name().c_str(), ms);
+  }
+  spec.chipAuthKey = "EC:prime256v1";
+  spec.chipAuthCipher = SymmetricCipher::Aes128;
+  std::printf("\nPart 4: Active Authentication compute time (chip signs, reader verifies), median of %d\n", kRuns);
+  std::printf("%-22s %-24s %10s\n", "key", "algorithm", "ms");
+  for (const char* key : {"EC:prime256v1", "EC:brainpoolP384r1", "RSA:1024", "RSA:2048"}) {
+    spec.activeAuthKey = key;
+    const IssuedPassport passport = issueVirtualPassport(spec);
+    const Dg15 dg15 = parseDg15(passport.chip.files.at("DG15"));
+    const SecurityInfos dg14 = parseDg14(passport.chip.files.at("DG14"));
+    std::optional<ActiveAuthenticationInfo> info;
+    if (!dg14.activeAuthentication.empty()) info = dg14.activeAuthentication.front();
+    const ActiveAuthChip chip(passport.chip.privateKeys.at("active_auth.key.pem"));
+    const Bytes challenge = fromHex("0102030405060708");
+    ActiveAuthResult last;
+    const double ms = medianOf([&] { last = verifyActiveAuthentication(dg15, info, challenge, chip.sign(challenge)); });
+    std::printf("%-22s %-24s %10.3f%s\n", key, last.algorithm.c_str(), ms,
+                last.status == AuthStatus::Passed ? "" : "  (FAILED)");
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -169,6 +246,7 @@ int main() {
                      },
                      false, false});
   fullReads(schemes, trust);
+  chipAuthenticity(spec);
   std::filesystem::remove_all(dir);
   std::printf("\nlink model: %.0f kbit/s, %.0f bits/byte, %.0f framing bytes/frame, %.1f ms turnaround/APDU\n",
               kBitRate / 1000, kBitsPerByte, kFramingBytes, kTurnaroundMs);
