@@ -4,7 +4,7 @@
 //  2. Compute time of one Active Authentication (chip signs, reader verifies) per key, median.
 //  3. APDUs and bytes of a full read of a virtual passport (EF.COM, EF.SOD, DG1, DG2 20 KB, DG14,
 //     DG15, extended length) over BAC alone, BAC + AA, BAC + CA and BAC + CA + AA.
-// PACE variants (PACE-GM + CA, PACE-CAM) join here once PACE is in the reader.
+//     Also PACE-GM (+ CA, + AA) and PACE-CAM (the chip proved in the PACE run, + AA).
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
@@ -97,7 +97,7 @@ int main() {
     spec.chipAuthCipher = cipher;
     const IssuedPassport passport = issueVirtualPassport(spec);
     const ChipAuthParameters params = selectChipAuthParameters(parseDg14(passport.chip.files.at("DG14")));
-    ChipAuthLoopback chip(passport.chip.privateKeys.at("chip_auth.key.pem"));
+    ChipAuthLoopback chip(passport.privateKeys.at("chip_auth.key.pem"));
     const double ms = medianMs([&] { performChipAuthentication(chip, params); });
     std::printf("%-22s %-16s %10.3f\n", group + 3, params.name().c_str(), ms);
   }
@@ -112,7 +112,7 @@ int main() {
     const SecurityInfos dg14 = parseDg14(passport.chip.files.at("DG14"));
     std::optional<ActiveAuthenticationInfo> info;
     if (!dg14.activeAuthentication.empty()) info = dg14.activeAuthentication.front();
-    const ActiveAuthChip chip(passport.chip.privateKeys.at("active_auth.key.pem"));
+    const ActiveAuthChip chip(passport.privateKeys.at("active_auth.key.pem"));
     const Bytes challenge = fromHex("0102030405060708");
     ActiveAuthResult last;
     const double ms = medianMs([&] { last = verifyActiveAuthentication(dg15, info, challenge, chip.sign(challenge)); });
@@ -120,13 +120,21 @@ int main() {
   }
 
   std::printf("\nFull read over the virtual chip (extended length): APDUs and bytes on the wire\n");
-  std::printf("%-22s %6s %9s %10s  %s\n", "access + authenticity", "APDUs", "bytes", "ms", "CA / AA");
-  const IssuedPassport passport = issueVirtualPassport(baseSpec(dir));
-  const SecretBytes seed = bacKeySeed(mrzInformation(parseValidMrz(kMrz)));
+  std::printf("%-24s %6s %9s %10s  %s\n", "access + authenticity", "APDUs", "bytes", "ms", "CA / AA");
+  const IssuedPassport gm = issueVirtualPassport(baseSpec(dir));  // PACE-ECDH-GM-AES128 on brainpoolP256r1
+  VirtualPassportSpec camSpec = baseSpec(dir);
+  camSpec.pace = PaceOffer{KeyAgreement::Ecdh, PaceMapping::ChipAuthentication, SymmetricCipher::Aes128, 13};
+  const IssuedPassport cam = issueVirtualPassport(camSpec);
+  const std::string mrzInfo = mrzInformation(parseValidMrz(kMrz));
   const struct {
     const char* name;
-    bool ca, aa;
-  } modes[] = {{"BAC", false, false}, {"BAC + AA", false, true}, {"BAC + CA", true, false}, {"BAC + CA + AA", true, true}};
+    const IssuedPassport* chip;
+    bool pace, ca, aa;
+  } modes[] = {{"BAC", &gm, false, false, false},          {"BAC + AA", &gm, false, false, true},
+               {"BAC + CA", &gm, false, true, false},      {"BAC + CA + AA", &gm, false, true, true},
+               {"PACE-GM", &gm, true, false, false},       {"PACE-GM + CA", &gm, true, true, false},
+               {"PACE-GM + CA + AA", &gm, true, true, true}, {"PACE-CAM", &cam, true, true, false},
+               {"PACE-CAM + AA", &cam, true, true, true}};
   for (const auto& m : modes) {
     DocumentReadOptions options;
     options.trust = &trust;
@@ -134,12 +142,14 @@ int main() {
     options.activeAuthentication = m.aa;
     DocumentRead read;
     const double ms = medianMs([&] {
-      SimChannel channel(std::make_unique<VirtualChip>(passport.chip));
-      read = readDocument(channel, seed, options);
+      SimChannel channel(std::make_unique<VirtualChip>(m.chip->chip));
+      read = m.pace ? readDocument(channel, AccessKey::mrz(mrzInfo), options)
+                    : readDocument(channel, bacKeySeed(mrzInfo), options);
     });
-    std::printf("%-22s %6zu %9zu %10.2f  %s / %s\n", m.name, read.totals.apdus,
+    std::printf("%-24s %6zu %9zu %10.2f  %s / %s  (%s%s)\n", m.name, read.totals.apdus,
                 read.totals.bytesSent + read.totals.bytesReceived, ms, toString(read.chipAuth.status),
-                toString(read.activeAuth.status));
+                toString(read.activeAuth.status), read.accessMethod.c_str(),
+                read.chipAuth.protocol.empty() ? "" : (", " + read.chipAuth.protocol).c_str());
   }
   std::filesystem::remove_all(dir);
   return 0;

@@ -69,7 +69,7 @@ TEST_F(ChipAuthenticityCli, DefaultChipPassesChipAndActiveAuthentication) {
   const auto j = parseJson(r.out);
   EXPECT_EQ(j->getObject("passive_auth")->getValue<std::string>("status"), "valid");
   EXPECT_EQ(j->getObject("chip_auth")->getValue<std::string>("status"), "passed");
-  EXPECT_EQ(j->getObject("chip_auth")->getValue<std::string>("protocol"), "CA-ECDH-AES-128");
+  EXPECT_EQ(j->getObject("chip_auth")->getValue<std::string>("protocol"), "CA-ECDH-AES128");
   EXPECT_EQ(j->getObject("active_auth")->getValue<std::string>("status"), "passed");
   EXPECT_EQ(j->getObject("active_auth")->getValue<std::string>("algorithm"), "ECDSA-plain-SHA-256");
 }

@@ -6,10 +6,10 @@
 
 #include "portti/mrtd/card/lds_files.hpp"
 #include "portti/mrtd/error.hpp"
-#include "portti/mrtd/mrz.hpp"
-#include "portti/mrtd/lds/security_infos.hpp"
 #include "portti/mrtd/lds/dg15.hpp"
 #include "portti/mrtd/protocol/active_auth.hpp"
+#include "portti/mrtd/mrz.hpp"
+#include "portti/mrtd/lds/security_infos.hpp"
 #include "portti/mrtd/protocol/bac.hpp"
 #include "portti/mrtd/protocol/chip_auth.hpp"
 #include "portti/mrtd/sm/secure_messaging.hpp"
@@ -113,13 +113,13 @@ class ReadSession {
   }
 
   /// After a broken session whose state on the chip is unknown: the first plain command may only
-  /// end the chip's session (6987), so SELECT the application up to twice, then authenticate.
+  /// end the chip's session (6987), so SELECT up to twice (the MF for PACE, which runs there; the
+  /// application for BAC), then authenticate.
   void restartAccess() {
-    try {
-      selectApplication(wire_);
-    } catch (const Error&) {
-      selectApplication(wire_);
-    }
+    const CommandApdu select = plan_.pace ? CommandApdu{0x00, 0xA4, 0x00, 0x0C, {}, 0}
+                                          : CommandApdu{0x00, 0xA4, 0x04, 0x0C, Bytes(std::begin(kEmrtdAid), std::end(kEmrtdAid)), 0};
+    if (!wire_.transmit(select).ok() && !wire_.transmit(select).ok())
+      throw Error(ErrorArea::Access, "access control again", "the chip refuses SELECT after a broken session");
     authenticate();
   }
 
@@ -161,6 +161,20 @@ ChipAuthResult chipAuthenticate(ReadSession& session, const DocumentRead& read, 
       std::find(pa.checkedDgs.begin(), pa.checkedDgs.end(), 14) == pa.checkedDgs.end()) {
     r.reason = std::string("DG14 not proved by Passive Authentication (") + pki::toString(pa.status) +
                (pa.reasons.empty() ? "" : ": " + pa.reasons.front()) + ")";
+    return r;
+  }
+  if (const auto& cam = session.paceCam()) {
+    // PACE-CAM authenticated the chip in the PACE run (9303-11 4.4.3.5.2): PK_map,IC = CA_IC x PK_IC
+    // with PK_IC from DG14, now proved; Chip Authentication v1 would add nothing.
+    r.protocol = "PACE-CAM";
+    try {
+      const bool ok = verifyPaceCamWithDg14(*cam, dg14->bytes);
+      r.status = ok ? AuthStatus::Passed : AuthStatus::Failed;
+      if (!ok) r.reason = "the chip's PACE-CAM data do not match the DG14 key: the chip does not hold it";
+    } catch (const Error& e) {
+      r.status = AuthStatus::Failed;
+      r.reason = e.what();
+    }
     return r;
   }
   ChipAuthParameters parameters;

@@ -51,13 +51,16 @@ struct Inspected {
   bool chipSecured = false;
 };
 
-Inspected inspect(const IssuedPassport& passport, bool withTrust = true) {
+/// Reads with BAC (the BAC key seed entry point), or with PACE when `access` is given.
+Inspected inspect(const IssuedPassport& passport, bool withTrust = true, const std::optional<AccessKey>& access = {}) {
   auto chip = std::make_unique<VirtualChip>(passport.chip);
   VirtualChip& card = *chip;
   SimChannel channel(std::move(chip));
   DocumentReadOptions options;
   if (withTrust) options.trust = &trust();
-  Inspected v{readDocument(channel, bacKeySeed(mrzInformation(parseValidMrz(kSpecimen))), options), {}, false};
+  Inspected v{access ? readDocument(channel, *access, options)
+                     : readDocument(channel, bacKeySeed(mrzInformation(parseValidMrz(kSpecimen))), options),
+              {}, false};
   std::map<int, Bytes> dgs;
   for (const auto& f : v.read.files)
     if (f.name.rfind("DG", 0) == 0) dgs[std::stoi(f.name.substr(2))] = f.bytes;
@@ -76,15 +79,14 @@ TEST(ChipAuthenticityRead, DefaultChipPassesBoth) {
   const Inspected v = inspect(issueVirtualPassport(spec()));
   EXPECT_EQ(v.pa.status, pki::PaStatus::Valid);
   EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Passed) << v.read.chipAuth.reason;
-  EXPECT_EQ(v.read.chipAuth.protocol, "CA-ECDH-AES-128");
+  EXPECT_EQ(v.read.chipAuth.protocol, "CA-ECDH-AES128");
   EXPECT_EQ(v.read.activeAuth.status, AuthStatus::Passed) << v.read.activeAuth.reason;
   EXPECT_EQ(v.read.activeAuth.algorithm, "ECDSA-plain-SHA-256");
   EXPECT_TRUE(v.chipSecured);
   // DG14 is read right after EF.SOD, so every other data group comes under the CA keys.
   std::vector<std::string> order;
   for (const auto& f : v.read.files) order.push_back(f.name);
-  EXPECT_EQ(order, (std::vector<std::string>{"EF.CardAccess", "EF.COM", "EF.SOD", "DG14", "DG1", "DG2", "DG11", "DG12",
-                                             "DG15"}));
+  EXPECT_EQ(order, (std::vector<std::string>{"EF.CardAccess", "EF.COM", "EF.SOD", "DG14", "DG1", "DG2", "DG11", "DG12", "DG15"}));
 }
 
 TEST(ChipAuthenticityRead, EveryKeyAgreementCipherAndAaKey) {
@@ -97,10 +99,10 @@ TEST(ChipAuthenticityRead, EveryKeyAgreementCipherAndAaKey) {
   };
   const Case cases[] = {
       {"EC:prime256v1", SymmetricCipher::Tdes, "RSA:1024", "CA-ECDH-3DES", "RSA-ISO9796-2-SHA-1"},
-      {"EC:brainpoolP384r1", SymmetricCipher::Aes256, "EC:brainpoolP256r1", "CA-ECDH-AES-256", "ECDSA-plain-SHA-256"},
-      {"EC:secp521r1", SymmetricCipher::Aes192, "RSA:2048", "CA-ECDH-AES-192", "RSA-ISO9796-2-SHA-1"},
+      {"EC:brainpoolP384r1", SymmetricCipher::Aes256, "EC:brainpoolP256r1", "CA-ECDH-AES256", "ECDSA-plain-SHA-256"},
+      {"EC:secp521r1", SymmetricCipher::Aes192, "RSA:2048", "CA-ECDH-AES192", "RSA-ISO9796-2-SHA-1"},
       {"DH:dh_1024_160", SymmetricCipher::Tdes, "EC:secp384r1", "CA-DH-3DES", "ECDSA-plain-SHA-256"},
-      {"DH:dh_2048_224", SymmetricCipher::Aes128, "EC:prime256v1", "CA-DH-AES-128", "ECDSA-plain-SHA-256"},
+      {"DH:dh_2048_224", SymmetricCipher::Aes128, "EC:prime256v1", "CA-DH-AES128", "ECDSA-plain-SHA-256"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.protocol);
@@ -115,6 +117,15 @@ TEST(ChipAuthenticityRead, EveryKeyAgreementCipherAndAaKey) {
     EXPECT_EQ(v.read.activeAuth.algorithm, c.algorithm);
     EXPECT_EQ(v.pa.status, pki::PaStatus::Valid);
   }
+}
+
+TEST(ChipAuthenticityRead, ShortApdusOnly) {
+  VirtualPassportSpec s = spec();
+  s.extendedLength = false;
+  s.activeAuthKey = "RSA:1024";
+  const Inspected v = inspect(issueVirtualPassport(s));
+  EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Passed) << v.read.chipAuth.reason;
+  EXPECT_EQ(v.read.activeAuth.status, AuthStatus::Passed) << v.read.activeAuth.reason;
 }
 
 TEST(ChipAuthenticityRead, CloneFailsBothWhilePassiveAuthenticationPasses) {
@@ -134,6 +145,43 @@ TEST(ChipAuthenticityRead, RsaCloneFailsActiveAuthentication) {
   const Inspected v = inspect(issueVirtualPassport(s));
   EXPECT_EQ(v.read.activeAuth.status, AuthStatus::Failed);
   EXPECT_EQ(v.read.activeAuth.algorithm, "RSA-ISO9796-2");
+}
+
+TEST(ChipAuthenticityRead, PaceGenericMappingThenChipAuthentication) {
+  const IssuedPassport passport = issueVirtualPassport(spec());
+  Inspected v = inspect(passport, true, AccessKey::mrz(mrzInformation(parseValidMrz(kSpecimen))));
+  EXPECT_EQ(v.read.accessMethod, "PACE-ECDH-GM-AES128");
+  EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Passed) << v.read.chipAuth.reason;
+  EXPECT_EQ(v.read.chipAuth.protocol, "CA-ECDH-AES128");
+  EXPECT_EQ(v.read.activeAuth.status, AuthStatus::Passed) << v.read.activeAuth.reason;
+  v = inspect(passport, true, AccessKey::cardAccessNumber(passport.can));
+  EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Passed) << v.read.chipAuth.reason;
+  EXPECT_TRUE(v.chipSecured);
+}
+
+TEST(ChipAuthenticityRead, PaceCloneFailsBothAndTheReadGoesOnUnderPace) {
+  const IssuedPassport passport = issueVirtualPassport(spec(IssuanceFault::Clone));
+  const Inspected v = inspect(passport, true, AccessKey::cardAccessNumber(passport.can));
+  EXPECT_EQ(v.read.accessMethod, "PACE-ECDH-GM-AES128");
+  EXPECT_EQ(v.pa.status, pki::PaStatus::Valid);
+  EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Failed);
+  EXPECT_EQ(v.read.activeAuth.status, AuthStatus::Failed);
+  EXPECT_TRUE(v.read.find("DG2") != nullptr);
+}
+
+TEST(ChipAuthenticityRead, PaceCamAuthenticatesTheChipInThePaceRun) {
+  VirtualPassportSpec s = spec();
+  s.pace = PaceOffer{KeyAgreement::Ecdh, PaceMapping::ChipAuthentication, SymmetricCipher::Aes128, 13};
+  Inspected v = inspect(issueVirtualPassport(s), true, AccessKey::mrz(mrzInformation(parseValidMrz(kSpecimen))));
+  EXPECT_EQ(v.read.accessMethod, "PACE-ECDH-CAM-AES128");
+  EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Passed) << v.read.chipAuth.reason;
+  EXPECT_EQ(v.read.chipAuth.protocol, "PACE-CAM");
+  s.fault = IssuanceFault::Clone;
+  v = inspect(issueVirtualPassport(s), true, AccessKey::mrz(mrzInformation(parseValidMrz(kSpecimen))));
+  EXPECT_EQ(v.pa.status, pki::PaStatus::Valid);
+  EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Failed);
+  EXPECT_EQ(v.read.chipAuth.protocol, "PACE-CAM");
+  EXPECT_EQ(v.read.activeAuth.status, AuthStatus::Failed);
 }
 
 TEST(ChipAuthenticityRead, NothingCountsWithoutValidPassiveAuthentication) {
@@ -217,7 +265,7 @@ TEST(ChipAuthenticityHostile, Dg14KeyOffTheCurveIsRefused) {
 
 TEST(ChipAuthenticityHostile, ChipRefusesTerminalKeysOffTheCurveOrTheIdentity) {
   const IssuedPassport passport = issueVirtualPassport(spec());
-  ChipAuthChip chip(passport.chip.privateKeys.at("chip_auth.key.pem"));
+  ChipAuthChip chip(passport.privateKeys.at("chip_auth.key.pem"));
   EXPECT_EQ(chip.setAuthenticationTemplate(fromHex("800A04007F00070202030202")), 0x9000);
   Bytes offCurve(65, 0x01);
   offCurve[0] = 0x04;
@@ -257,7 +305,7 @@ TEST(ChipAuthenticityHostile, ChipRefusesDhValuesOutsideTheGroup) {
   VirtualPassportSpec s = spec();
   s.chipAuthKey = "DH:dh_1024_160";
   const IssuedPassport passport = issueVirtualPassport(s);
-  ChipAuthChip chip(passport.chip.privateKeys.at("chip_auth.key.pem"));
+  ChipAuthChip chip(passport.privateKeys.at("chip_auth.key.pem"));
   // RFC 5114 2.1 p, as 128 bytes
   const Bytes p = fromHex(
         "B10B8F96A080E01DDE92DE5EAE5D54EC52C99FBCFB06A3C69A6A9DCA52D23B616073E28675A23D189838EF1E2EE652C013ECB4AEA9061123"

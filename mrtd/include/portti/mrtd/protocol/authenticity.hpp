@@ -19,7 +19,7 @@ const char* toString(AuthStatus s);
 /// Chip Authentication v1 (Doc 9303-11 6.2).
 struct ChipAuthResult {
   AuthStatus status = AuthStatus::NotDone;
-  std::string protocol;  ///< "CA-ECDH-AES-128", "CA-DH-3DES", ... (empty when DG14 offers none)
+  std::string protocol;  ///< "CA-ECDH-AES128", "CA-DH-3DES", ..., or "PACE-CAM" (proved in the PACE run)
   std::string reason;    ///< why not passed
   std::vector<std::string> tolerances;  ///< named deviations accepted (e.g. "ca-info-absent-3des-assumed")
 };

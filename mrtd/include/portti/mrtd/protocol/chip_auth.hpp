@@ -31,7 +31,7 @@ struct ChipAuthParameters {
   Bytes subjectPublicKeyInfo;  ///< the chip's static key
   std::vector<std::string> tolerances;
 
-  /// "CA-ECDH-AES-128", "CA-DH-3DES", ...
+  /// "CA-ECDH-AES128", "CA-DH-3DES", ...
   std::string name() const;
 };
 
