@@ -130,7 +130,8 @@ TEST_F(Cli, ReadsWithTheCanAndTheAccessFaultsBehave) {
   ASSERT_EQ(cam.exitCode, 0) << cam.out;
   auto j = parseJson(cam.out);
   EXPECT_EQ(j->getValue<std::string>("access"), "PACE-ECDH-CAM-AES128");
-  EXPECT_EQ(j->getObject("pace_cam")->getValue<std::string>("status"), "passed");
+  EXPECT_EQ(j->getObject("chip_auth")->getValue<std::string>("protocol"), "PACE-CAM");
+  EXPECT_EQ(j->getObject("chip_auth")->getValue<std::string>("status"), "passed");
   EXPECT_EQ(runPortti(chipMake("x", "") + " --pace-mapping cam --pace-curve dh1024 2>/dev/null").exitCode, 2);
 }
 

@@ -1,8 +1,8 @@
 // portti read: reads a document over a reader (sim:DIR, PC/SC or libnfc, see hw/open_reader.hpp), with the
 // MRZ or the CAN as access key (PACE whenever EF.CardAccess offers it, else BAC), verifies it by Passive
-// Authentication, Chip Authentication, PACE-CAM (with DG14's key) and Active Authentication, and prints
-// what it found. Exit 0 when the read succeeded, Passive Authentication is valid and neither Chip nor
-// Active Authentication nor PACE-CAM failed; 1 otherwise; 3 when the read failed (the message says why).
+// Authentication, Chip Authentication (v1, or PACE-CAM with DG14's key) and Active Authentication, and
+// prints what it found. Exit 0 when the read succeeded, Passive Authentication is valid and neither Chip
+// nor Active Authentication failed; 1 otherwise; 3 when the read failed (the message says why).
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 
@@ -119,22 +119,6 @@ Object::Ptr activeAuthJson(const mrtd::ActiveAuthResult& r) {
   return o;
 }
 
-/// PACE-CAM proves the chip only with DG14's key, and DG14 counts only after Passive Authentication
-/// (9303-11 4.4.3.5.2): the reader checks it as its Chip Authentication (chip_auth, protocol
-/// "PACE-CAM", gated on PA like CA); pace_cam repeats that verdict under its own name.
-struct PaceCamCheck {
-  std::string status = "not done";
-  std::string reason;
-};
-
-PaceCamCheck checkPaceCam(const mrtd::DocumentRead& read) {
-  PaceCamCheck c;
-  if (!read.paceCam) return c;
-  if (read.chipAuth.protocol == "PACE-CAM") c.status = mrtd::toString(read.chipAuth.status);
-  c.reason = read.chipAuth.reason;
-  return c;
-}
-
 }  // namespace
 
 int runRead(const Words& words) {
@@ -170,7 +154,6 @@ int runRead(const Words& words) {
   if (!sod) throw mrtd::Error(mrtd::ErrorArea::File, "read", "the chip has no EF.SOD");
   const mrtd::pki::PassiveAuthResult pa = mrtd::pki::verifyPassive(sod->bytes, dataGroups, trust, paOptions);
   mrtd::requirePassiveAuthentication(read.chipAuth, read.activeAuth, pa);
-  const PaceCamCheck paceCam = checkPaceCam(read);
 
   std::optional<mrtd::Mrz> dg1;
   if (dataGroups.count(1)) dg1 = mrtd::parseDg1(dataGroups[1]);
@@ -182,12 +165,6 @@ int runRead(const Words& words) {
     o->set("reader", channel->name());
     o->set("access", read.accessMethod);
     if (read.downgrade) o->set("downgrade", *read.downgrade);
-    if (read.paceCam) {
-      Object::Ptr cam = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      cam->set("status", paceCam.status);
-      if (!paceCam.reason.empty()) cam->set("reason", paceCam.reason);
-      o->set("pace_cam", cam);
-    }
     Object::Ptr files = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     for (const auto& f : read.files) {
       Object::Ptr fo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -225,8 +202,7 @@ int runRead(const Words& words) {
     using mrtd::pki::toString;
     std::cout << "reader:   " << channel->name() << "\naccess:   " << read.accessMethod << "\n";
     if (read.downgrade) std::cout << "downgrade: " << *read.downgrade << "\n";
-    if (read.paceCam)
-      std::cout << "PACE-CAM: " << paceCam.status << (paceCam.reason.empty() ? "" : " (" + paceCam.reason + ")") << "\n";
+
     if (dg1) {
       std::cout << "document: " << dg1->documentCode << " " << dg1->issuingState << ", "
                 << dg1->primaryIdentifier << ", " << dg1->secondaryIdentifier << ", expires "
@@ -250,9 +226,10 @@ int runRead(const Words& words) {
               << (read.activeAuth.algorithm.empty() ? "" : " (" + read.activeAuth.algorithm + ")")
               << (read.activeAuth.reason.empty() ? "" : "  " + read.activeAuth.reason) << "\n";
   }
-  // A chip that fails Chip or Active Authentication or PACE-CAM is not the chip that was issued (a clone).
-  const bool chipRejected = read.chipAuth.status == mrtd::AuthStatus::Failed ||
-                            read.activeAuth.status == mrtd::AuthStatus::Failed || paceCam.status == "failed";
+  // A chip that fails Chip Authentication (v1 or PACE-CAM) or Active Authentication is not the chip
+  // that was issued (a clone).
+  const bool chipRejected =
+      read.chipAuth.status == mrtd::AuthStatus::Failed || read.activeAuth.status == mrtd::AuthStatus::Failed;
   return pa.status == mrtd::pki::PaStatus::Valid && !chipRejected ? 0 : 1;
 }
 

@@ -53,8 +53,8 @@ std::optional<PaceChip> makePaceChip(const ChipImage& image, const ChipSettings&
   if (settings.mrzInformation) config.mrz = PacePassword::mrz(*settings.mrzInformation);
   if (settings.can) config.can = PacePassword::can(*settings.can);
   if (const auto keyName = image.config.get("chip_auth_key")) {
-    const auto key = image.privateKeys.find(*keyName);
-    if (key != image.privateKeys.end()) loadCamKey(Bytes(key->second.begin(), key->second.end()), config);
+    const auto key = image.keyFiles.find(*keyName);
+    if (key != image.keyFiles.end()) loadCamKey(key->second, config);
   }
   return PaceChip(std::move(config));
 }

@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 
 #include <fstream>
+
 #include <map>
 #include <memory>
 
@@ -96,10 +97,10 @@ std::optional<IssuanceFault> issuanceFaultFromName(const std::string& name) {
   if (name == "unknown-csca") return IssuanceFault::UnknownCsca;
   if (name == "expired-dsc") return IssuanceFault::ExpiredDsc;
   if (name == "revoked-dsc") return IssuanceFault::RevokedDsc;
+  if (name == "clone") return IssuanceFault::Clone;
   if (name == "wrong-can") return IssuanceFault::WrongCan;
   if (name == "pace-only") return IssuanceFault::PaceOnly;
   if (name == "bac-only") return IssuanceFault::BacOnly;
-  if (name == "clone") return IssuanceFault::Clone;
   return std::nullopt;
 }
 
@@ -108,12 +109,11 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
   if (spec.faceImage.empty()) throw Error(ErrorArea::Lds, kStep, "no face image");
 
   // PACE as offered in EF.CardAccess (none for the bac-only fault).
-  const bool offersPace = spec.fault != IssuanceFault::BacOnly && spec.pace.has_value();
-  const PaceOffer pace = spec.pace.value_or(PaceOffer{});
+  const PaceOffer* pace = spec.fault == IssuanceFault::BacOnly || !spec.pace ? nullptr : &*spec.pace;
   std::string chipAuthKeySpec = spec.chipAuthKey;
-  if (offersPace && pace.mapping == PaceMapping::ChipAuthentication) {
+  if (pace && pace->mapping == PaceMapping::ChipAuthentication) {
     // PACE-CAM proves the chip with its CA key on the PACE curve (9303-11 4.4.3.5).
-    const auto params = standardDomainParameters(pace.parameterId);
+    const auto params = standardDomainParameters(pace->parameterId);
     if (!params || params->keyAgreement != KeyAgreement::Ecdh)
       throw Error(ErrorArea::Lds, kStep, "PACE-CAM needs an elliptic curve");
     chipAuthKeySpec = std::string("EC:") + params->groupName;
@@ -131,8 +131,8 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
   };
   if (ecActiveAuth) dg14Infos.push_back(encodeActiveAuthenticationInfo(kEcdsaPlainSha256));
   Bytes paceInfo;
-  if (offersPace) {
-    paceInfo = encodePaceInfo(pace.keyAgreement, pace.mapping, pace.cipher, pace.parameterId);
+  if (pace) {
+    paceInfo = encodePaceInfo(pace->keyAgreement, pace->mapping, pace->cipher, pace->parameterId);
     dg14Infos.push_back(paceInfo);  // DG14 repeats the PACEInfo (9303-10 4.7.14), under the SOD
   }
 
@@ -175,7 +175,7 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
   }
   out.chip.files["EF.COM"] = encodeCom("0107", listed);
   out.chip.files["EF.SOD"] = std::move(sod);
-  if (offersPace) out.chip.files["EF.CardAccess"] = encodeCardAccess({paceInfo});
+  if (pace) out.chip.files["EF.CardAccess"] = encodeCardAccess({paceInfo});
 
   ChipConfig& conf = out.chip.config;
   conf.set("mrz_information", mrzInformation(mrz));
@@ -195,17 +195,26 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
     chipAuthKey = generateKey(chipAuthKeySpec);
     activeAuthKey = generateKey(spec.activeAuthKey);
   }
-  out.chip.privateKeys[kChipAuthKeyFile] = privateKeyPem(chipAuthKey.get());
-  out.chip.privateKeys[kActiveAuthKeyFile] = privateKeyPem(activeAuthKey.get());
+  out.privateKeys[kChipAuthKeyFile] = privateKeyPem(chipAuthKey.get());
+  out.privateKeys[kActiveAuthKeyFile] = privateKeyPem(activeAuthKey.get());
+  for (const auto& [name, pem] : out.privateKeys) out.chip.keyFiles[name] = Bytes(pem.begin(), pem.end());
   return out;
 }
 
 std::string makeVirtualPassport(const VirtualPassportSpec& spec, const std::filesystem::path& outDir) {
-  const IssuedPassport passport = issueVirtualPassport(spec);
+  IssuedPassport passport = issueVirtualPassport(spec);
   writeChipFolder(passport.chip, outDir);
-  std::ofstream can(outDir / "can.txt", std::ios::binary | std::ios::trunc);
-  can << passport.can << "\n";
-  if (!can) throw Error(ErrorArea::File, kStep, "cannot write " + (outDir / "can.txt").string());
+  {
+    std::ofstream can(outDir / "can.txt", std::ios::binary | std::ios::trunc);
+    can << passport.can << "\n";
+    if (!can) throw Error(ErrorArea::File, kStep, "cannot write " + (outDir / "can.txt").string());
+  }
+  for (const auto& [name, pem] : passport.privateKeys) {
+    std::ofstream out(outDir / name, std::ios::binary | std::ios::trunc);
+    out << pem;
+    if (!out) throw Error(ErrorArea::File, kStep, "cannot write " + (outDir / name).string());
+    std::filesystem::permissions(outDir / name, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  }
   return passport.can;
 }
 

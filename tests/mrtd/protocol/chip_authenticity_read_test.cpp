@@ -86,8 +86,7 @@ TEST(ChipAuthenticityRead, DefaultChipPassesBoth) {
   // DG14 is read right after EF.SOD, so every other data group comes under the CA keys.
   std::vector<std::string> order;
   for (const auto& f : v.read.files) order.push_back(f.name);
-  EXPECT_EQ(order, (std::vector<std::string>{"EF.CardAccess", "EF.COM", "EF.SOD", "DG14", "DG1", "DG2", "DG11", "DG12",
-                                             "DG15"}));
+  EXPECT_EQ(order, (std::vector<std::string>{"EF.CardAccess", "EF.COM", "EF.SOD", "DG14", "DG1", "DG2", "DG11", "DG12", "DG15"}));
 }
 
 TEST(ChipAuthenticityRead, EveryKeyAgreementCipherAndAaKey) {
@@ -266,7 +265,7 @@ TEST(ChipAuthenticityHostile, Dg14KeyOffTheCurveIsRefused) {
 
 TEST(ChipAuthenticityHostile, ChipRefusesTerminalKeysOffTheCurveOrTheIdentity) {
   const IssuedPassport passport = issueVirtualPassport(spec());
-  ChipAuthChip chip(passport.chip.privateKeys.at("chip_auth.key.pem"));
+  ChipAuthChip chip(passport.privateKeys.at("chip_auth.key.pem"));
   EXPECT_EQ(chip.setAuthenticationTemplate(fromHex("800A04007F00070202030202")), 0x9000);
   Bytes offCurve(65, 0x01);
   offCurve[0] = 0x04;
@@ -306,7 +305,7 @@ TEST(ChipAuthenticityHostile, ChipRefusesDhValuesOutsideTheGroup) {
   VirtualPassportSpec s = spec();
   s.chipAuthKey = "DH:dh_1024_160";
   const IssuedPassport passport = issueVirtualPassport(s);
-  ChipAuthChip chip(passport.chip.privateKeys.at("chip_auth.key.pem"));
+  ChipAuthChip chip(passport.privateKeys.at("chip_auth.key.pem"));
   // RFC 5114 2.1 p, as 128 bytes
   const Bytes p = fromHex(
         "B10B8F96A080E01DDE92DE5EAE5D54EC52C99FBCFB06A3C69A6A9DCA52D23B616073E28675A23D189838EF1E2EE652C013ECB4AEA9061123"

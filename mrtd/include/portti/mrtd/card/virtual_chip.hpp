@@ -19,8 +19,7 @@
 //                  B1 with the offset in DO'54' and the data returned in DO'53' (for offsets > 32767).
 //                  Fewer bytes left than Ne: the rest and 6282. Offset at or past the end: 6B00.
 //                  Ne over the chip's max response: 6700. Extended length only when enabled (else 6700).
-// Access: with an access key configured (mrz_information or can), files of the application answer 6982
-// until BAC or PACE succeeds; afterwards
+// Access: with BAC configured, files of the application answer 6982 until BAC succeeds; afterwards
 // every command must use secure messaging: a plain command gets 6987, a bad MAC 6988, and both end
 // the session (as chips do). DG3/DG4 (or `eac_protected`) always answer 6982 (no EAC here).
 #pragma once

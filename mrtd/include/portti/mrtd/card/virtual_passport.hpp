@@ -25,13 +25,13 @@ enum class IssuanceFault {
   UnknownCsca,   ///< signed under a CSCA the test PKI does not publish: no anchor
   ExpiredDsc,    ///< signed by a Document Signer whose validity has ended
   RevokedDsc,    ///< signed by a Document Signer listed in the test PKI's CRL
+  /// Data groups and SOD of a genuine issuance on a chip with other keys: Passive Authentication
+  /// passes, Chip and Active Authentication fail.
+  Clone,
   // Access faults (the reader must refuse or report them):
   WrongCan,  ///< the chip's CAN differs from the one recorded (printed) for the document
   PaceOnly,  ///< the chip refuses BAC
   BacOnly,   ///< no EF.CardAccess: the chip offers BAC only
-  /// Data groups and SOD of a genuine issuance on a chip with other keys: Passive Authentication
-  /// passes, Chip and Active Authentication fail.
-  Clone,
 };
 
 /// "bad-dg-hash", ... as on the command line; nullopt for an unknown name.
@@ -64,10 +64,11 @@ struct VirtualPassportSpec {
 };
 
 /// Issues the document in memory: the chip's files, chip.conf and its private keys
-/// (`chip_auth.key.pem` and `active_auth.key.pem` in `chip.privateKeys`).
+/// (`chip_auth.key.pem` and `active_auth.key.pem`, in `privateKeys` and as the chip's `keyFiles`).
 struct IssuedPassport {
   ChipImage chip;
   std::string can;  ///< the CAN as printed on the document (with WrongCan the chip holds another)
+  std::map<std::string, std::string> privateKeys;  ///< file name -> PEM
 };
 IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec);
 
