@@ -5,6 +5,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <filesystem>
+#include <fstream>
 #include <unistd.h>
 
 #include "tools/run_portti.hpp"
@@ -60,7 +61,8 @@ TEST_F(Cli, ReadsTheVirtualPassportAndVerifiesIt) {
   auto r = runPortti(read("chip", "--out " + quote(path("dump"))));
   ASSERT_EQ(r.exitCode, 0) << r.out;
   auto j = parseJson(r.out);
-  EXPECT_EQ(j->getValue<std::string>("access"), "BAC");
+  EXPECT_EQ(j->getValue<std::string>("access"), "PACE-ECDH-GM-AES128");  // the default chip offers PACE
+  EXPECT_FALSE(j->has("downgrade"));
   auto files = j->getObject("files");
   for (const char* f : {"EF.COM", "EF.SOD", "DG1", "DG2", "DG11", "DG12", "DG14", "DG15"}) {
     ASSERT_TRUE(files->has(f)) << f;
@@ -99,6 +101,38 @@ TEST_F(Cli, WrongMrzIsAccessDenied) {
                      quote(pki()) + " --json 2>&1");
   EXPECT_EQ(r.exitCode, 3);
   EXPECT_NE(r.out.find("access denied: check the MRZ"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, ReadsWithTheCanAndTheAccessFaultsBehave) {
+  std::string can;
+  std::ifstream(path("chip") + "/can.txt") >> can;
+  ASSERT_EQ(can.size(), 6u);
+  const std::string byCan = "read --reader sim:" + quote(path("chip")) + " --can " + can + " --trust " + quote(pki()) +
+                            " --json";
+  auto r = runPortti(byCan);
+  ASSERT_EQ(r.exitCode, 0) << r.out;
+  EXPECT_EQ(parseJson(r.out)->getValue<std::string>("access"), "PACE-ECDH-GM-AES128");
+
+  // wrong-can: the CAN recorded in can.txt is not the chip's; PACE fails and nothing falls back to BAC.
+  ASSERT_EQ(runPortti(chipMake("f-wrong-can", "wrong-can")).exitCode, 0);
+  std::string recorded;
+  std::ifstream(path("f-wrong-can") + "/can.txt") >> recorded;
+  auto w = runPortti("read --reader sim:" + quote(path("f-wrong-can")) + " --can " + recorded + " --trust " +
+                     quote(pki()) + " --json 2>&1");
+  EXPECT_EQ(w.exitCode, 3);
+  EXPECT_NE(w.out.find("access denied: check the CAN"), std::string::npos) << w.out;
+
+  // bac-only: BAC, and the CAN cannot open it; PACE-CAM on P-256: proved by DG14's key.
+  ASSERT_EQ(runPortti(chipMake("f-bac-only", "bac-only")).exitCode, 0);
+  EXPECT_EQ(parseJson(runPortti(read("f-bac-only")).out)->getValue<std::string>("access"), "BAC");
+  ASSERT_EQ(runPortti(chipMake("cam", "") + " --pace-mapping cam --pace-curve P-256").exitCode, 0);
+  auto cam = runPortti(read("cam"));
+  ASSERT_EQ(cam.exitCode, 0) << cam.out;
+  auto j = parseJson(cam.out);
+  EXPECT_EQ(j->getValue<std::string>("access"), "PACE-ECDH-CAM-AES128");
+  EXPECT_EQ(j->getObject("chip_auth")->getValue<std::string>("protocol"), "PACE-CAM");
+  EXPECT_EQ(j->getObject("chip_auth")->getValue<std::string>("status"), "passed");
+  EXPECT_EQ(runPortti(chipMake("x", "") + " --pace-mapping cam --pace-curve dh1024 2>/dev/null").exitCode, 2);
 }
 
 TEST(CliMrz, CheckPrintsJsonAndExitCode) {

@@ -1,7 +1,8 @@
 // portti read: reads a document over a reader (sim:DIR, PC/SC or libnfc, see hw/open_reader.hpp), with the
-// MRZ as access key, verifies it by Passive Authentication, and prints what it found.
-// Exit 0 when the read succeeded and Passive Authentication is valid, 1 when it is not valid,
-// 3 when the read failed (the message says why).
+// MRZ or the CAN as access key (PACE whenever EF.CardAccess offers it, else BAC), verifies it by Passive
+// Authentication, Chip Authentication (v1, or PACE-CAM with DG14's key) and Active Authentication, and
+// prints what it found. Exit 0 when the read succeeded, Passive Authentication is valid and neither Chip
+// nor Active Authentication failed; 1 otherwise; 3 when the read failed (the message says why).
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 
@@ -21,6 +22,7 @@
 #include "portti/mrtd/lds/dg1.hpp"
 #include "portti/mrtd/lds/dg2.hpp"
 #include "portti/mrtd/mrz.hpp"
+#include "portti/mrtd/protocol/authenticity.hpp"
 #include "portti/mrtd/protocol/document_reader.hpp"
 #include "portti/hw/open_reader.hpp"
 #include "portti/vision/face_image.hpp"
@@ -96,12 +98,40 @@ void dump(const mrtd::DocumentRead& read, const FaceImageReport& face, const std
   }
 }
 
+/// {status, protocol, reason, tolerances}
+Object::Ptr chipAuthJson(const mrtd::ChipAuthResult& r) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("status", mrtd::toString(r.status));
+  o->set("protocol", r.protocol);
+  if (!r.reason.empty()) o->set("reason", r.reason);
+  Poco::JSON::Array::Ptr tolerances = new Poco::JSON::Array;
+  for (const auto& t : r.tolerances) tolerances->add(t);
+  o->set("tolerances", tolerances);
+  return o;
+}
+
+/// {status, algorithm, reason}
+Object::Ptr activeAuthJson(const mrtd::ActiveAuthResult& r) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("status", mrtd::toString(r.status));
+  o->set("algorithm", r.algorithm);
+  if (!r.reason.empty()) o->set("reason", r.reason);
+  return o;
+}
+
 }  // namespace
 
 int runRead(const Words& words) {
   Args args(words, {"json"});
   const std::string readerName = args.require("reader");
-  const mrtd::Mrz accessMrz = mrtd::parseValidMrz(mrzArgument(args.require("mrz")));
+  const auto mrzArg = args.get("mrz");
+  const auto canArg = args.get("can");
+  if (!mrzArg && !canArg) throw UsageError("give the access key: --mrz MRZ or --can NNNNNN");
+  if (mrzArg && canArg) throw UsageError("give either --mrz or --can, not both");
+  if (canArg && (canArg->size() != 6 || canArg->find_first_not_of("0123456789") != std::string::npos))
+    throw UsageError("--can takes the 6 digits printed on the document");
+  const mrtd::AccessKey accessKey = mrzArg ? mrtd::AccessKey::mrz(mrtd::mrzInformation(mrtd::parseValidMrz(mrzArgument(*mrzArg))))
+                                           : mrtd::AccessKey::cardAccessNumber(*canArg);
   // Trust is loaded before the chip is touched: a bad --trust fails fast, not after a read.
   const mrtd::pki::TrustStore trust = trustFromArgs(args);
   const mrtd::pki::PaOptions paOptions = paOptionsFromArgs(args);
@@ -112,7 +142,10 @@ int runRead(const Words& words) {
     throw mrtd::Error(mrtd::ErrorArea::Transport, "wait for card",
                       "no document on " + channel->readerName() + " within " + std::to_string(waitSeconds) + " s");
   }
-  const mrtd::DocumentRead read = mrtd::readDocument(*channel, mrtd::bacKeySeed(mrtd::mrzInformation(accessMrz)));
+  mrtd::DocumentReadOptions readOptions;
+  readOptions.trust = &trust;  // Chip Authentication runs once DG14 passed PA against it
+  readOptions.paOptions = paOptions;
+  mrtd::DocumentRead read = mrtd::readDocument(*channel, accessKey, readOptions);
 
   std::map<int, mrtd::Bytes> dataGroups;
   for (const auto& f : read.files)
@@ -120,6 +153,7 @@ int runRead(const Words& words) {
   const mrtd::DocumentFile* sod = read.find("EF.SOD");
   if (!sod) throw mrtd::Error(mrtd::ErrorArea::File, "read", "the chip has no EF.SOD");
   const mrtd::pki::PassiveAuthResult pa = mrtd::pki::verifyPassive(sod->bytes, dataGroups, trust, paOptions);
+  mrtd::requirePassiveAuthentication(read.chipAuth, read.activeAuth, pa);
 
   std::optional<mrtd::Mrz> dg1;
   if (dataGroups.count(1)) dg1 = mrtd::parseDg1(dataGroups[1]);
@@ -130,6 +164,7 @@ int runRead(const Words& words) {
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("reader", channel->name());
     o->set("access", read.accessMethod);
+    if (read.downgrade) o->set("downgrade", *read.downgrade);
     Object::Ptr files = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     for (const auto& f : read.files) {
       Object::Ptr fo = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -156,6 +191,8 @@ int runRead(const Words& words) {
     if (!face.error.empty()) fo->set("error", face.error);
     o->set("face_image", fo);
     o->set("passive_auth", paJson(pa));
+    o->set("chip_auth", chipAuthJson(read.chipAuth));
+    o->set("active_auth", activeAuthJson(read.activeAuth));
     o->set("apdus", read.totals.apdus);
     o->set("bytes", read.totals.bytesSent + read.totals.bytesReceived);
     o->set("ms", read.totals.milliseconds);
@@ -164,6 +201,8 @@ int runRead(const Words& words) {
   } else {
     using mrtd::pki::toString;
     std::cout << "reader:   " << channel->name() << "\naccess:   " << read.accessMethod << "\n";
+    if (read.downgrade) std::cout << "downgrade: " << *read.downgrade << "\n";
+
     if (dg1) {
       std::cout << "document: " << dg1->documentCode << " " << dg1->issuingState << ", "
                 << dg1->primaryIdentifier << ", " << dg1->secondaryIdentifier << ", expires "
@@ -180,8 +219,18 @@ int runRead(const Words& words) {
               << toString(pa.revocation) << ")\n";
     for (const auto& r : pa.reasons) std::cout << "  reason: " << r << "\n";
     for (const auto& t : pa.tolerances) std::cout << "  tolerance: " << t << "\n";
+    std::cout << "chip authentication:    " << mrtd::toString(read.chipAuth.status)
+              << (read.chipAuth.protocol.empty() ? "" : " (" + read.chipAuth.protocol + ")")
+              << (read.chipAuth.reason.empty() ? "" : "  " + read.chipAuth.reason) << "\n";
+    std::cout << "active authentication:  " << mrtd::toString(read.activeAuth.status)
+              << (read.activeAuth.algorithm.empty() ? "" : " (" + read.activeAuth.algorithm + ")")
+              << (read.activeAuth.reason.empty() ? "" : "  " + read.activeAuth.reason) << "\n";
   }
-  return pa.status == mrtd::pki::PaStatus::Valid ? 0 : 1;
+  // A chip that fails Chip Authentication (v1 or PACE-CAM) or Active Authentication is not the chip
+  // that was issued (a clone).
+  const bool chipRejected =
+      read.chipAuth.status == mrtd::AuthStatus::Failed || read.activeAuth.status == mrtd::AuthStatus::Failed;
+  return pa.status == mrtd::pki::PaStatus::Valid && !chipRejected ? 0 : 1;
 }
 
 }  // namespace portti::cli

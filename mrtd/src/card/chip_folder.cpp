@@ -87,6 +87,13 @@ ChipImage loadChipFolder(const std::filesystem::path& dir) {
     const auto path = dir / chipFolderFileName(f.name);
     if (std::filesystem::is_regular_file(path)) image.files[f.name] = readWhole(path);
   }
+  for (const auto& [key, value] : image.config.entries()) {
+    if (!key.ends_with("_key")) continue;
+    if (value.empty() || value.find('/') != std::string::npos || value.find("..") != std::string::npos)
+      throw Error(ErrorArea::File, "chip.conf", key + ": a file name inside the folder expected, got \"" + value + "\"");
+    const auto path = dir / value;
+    if (std::filesystem::is_regular_file(path)) image.keyFiles[value] = readWhole(path);
+  }
   return image;
 }
 
