@@ -1,5 +1,6 @@
 // portti read: reads a document over a reader (sim:DIR, PC/SC or libnfc, see hw/open_reader.hpp), with the
 // MRZ as access key, verifies it by Passive Authentication, and prints what it found.
+// The JSON adds the inspection verdict: `checks` (each consistency check) and `failures` (reason codes).
 // Exit 0 when the read succeeded and Passive Authentication is valid, 1 when it is not valid,
 // 3 when the read failed (the message says why).
 #include <Poco/JSON/Object.h>
@@ -15,6 +16,7 @@
 #include "args.hpp"
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "inspection_json.hpp"
 #include "pa_json.hpp"
 #include "portti/mrtd/card/chip_folder.hpp"
 #include "portti/mrtd/error.hpp"
@@ -22,6 +24,7 @@
 #include "portti/mrtd/lds/dg2.hpp"
 #include "portti/mrtd/mrz.hpp"
 #include "portti/mrtd/protocol/document_reader.hpp"
+#include "portti/mrtd/protocol/inspection.hpp"
 #include "portti/hw/open_reader.hpp"
 #include "portti/vision/face_image.hpp"
 
@@ -117,9 +120,10 @@ int runRead(const Words& words) {
   std::map<int, mrtd::Bytes> dataGroups;
   for (const auto& f : read.files)
     if (f.name.rfind("DG", 0) == 0) dataGroups[std::stoi(f.name.substr(2))] = f.bytes;
-  const mrtd::DocumentFile* sod = read.find("EF.SOD");
-  if (!sod) throw mrtd::Error(mrtd::ErrorArea::File, "read", "the chip has no EF.SOD");
-  const mrtd::pki::PassiveAuthResult pa = mrtd::pki::verifyPassive(sod->bytes, dataGroups, trust, paOptions);
+  if (!read.find("EF.SOD")) throw mrtd::Error(mrtd::ErrorArea::File, "read", "the chip has no EF.SOD");
+  // Passive Authentication and the consistency checks (protocol/inspection.hpp).
+  const mrtd::DocumentVerdict verdict = mrtd::inspectDocument(read, trust, {accessMrz, paOptions});
+  const mrtd::pki::PassiveAuthResult& pa = verdict.passiveAuth;
 
   std::optional<mrtd::Mrz> dg1;
   if (dataGroups.count(1)) dg1 = mrtd::parseDg1(dataGroups[1]);
@@ -156,6 +160,7 @@ int runRead(const Words& words) {
     if (!face.error.empty()) fo->set("error", face.error);
     o->set("face_image", fo);
     o->set("passive_auth", paJson(pa));
+    inspectionJson(verdict, *o);
     o->set("apdus", read.totals.apdus);
     o->set("bytes", read.totals.bytesSent + read.totals.bytesReceived);
     o->set("ms", read.totals.milliseconds);
@@ -180,6 +185,7 @@ int runRead(const Words& words) {
               << toString(pa.revocation) << ")\n";
     for (const auto& r : pa.reasons) std::cout << "  reason: " << r << "\n";
     for (const auto& t : pa.tolerances) std::cout << "  tolerance: " << t << "\n";
+    printInspection(verdict, std::cout);
   }
   return pa.status == mrtd::pki::PaStatus::Valid ? 0 : 1;
 }

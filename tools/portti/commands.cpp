@@ -9,6 +9,7 @@ int runPki(const Words& words);   // cmd_pki.cpp
 int runChip(const Words& words);  // cmd_chip.cpp
 int runRead(const Words& words);  // cmd_read.cpp
 int runReaders(const Words& words);  // cmd_readers.cpp
+int runConformance(const Words& words);  // cmd_conformance.cpp
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
@@ -18,6 +19,7 @@ const std::vector<Command>& commands() {
       {"chip", "chip make --mrz MRZ --photo FACE --pki DIR --out CHIP_DIR [--fault F]", runChip},
       {"read", "read --reader sim:DIR|pcsc[:NAME]|nfc[:CONNSTRING] --mrz MRZ --trust PATH... [--crl FILE] [--at YYYY-MM-DD] [--wait SECONDS] [--out DUMP_DIR] [--json]", runRead},
       {"readers", "readers [--json]", runReaders},
+      {"conformance", "conformance [--case ID|GROUP] [--verbose]", runConformance},
   };
   return all;
 }

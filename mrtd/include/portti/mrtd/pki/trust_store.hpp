@@ -5,6 +5,7 @@
 #include <ctime>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "portti/mrtd/bytes.hpp"
@@ -43,6 +44,13 @@ class TrustStore {
   void addMasterList(ByteView der, const std::string& source = "master list");
   /// A CRL (DER or PEM); its signature is checked against its issuing CSCA when it is used.
   void addCrl(ByteView derOrPem, const std::string& source = "crl");
+
+  /// An LDIF collection of the ICAO PKD (RFC 2849): CSCA master lists (`pkdMasterListContent`),
+  /// certificates (`userCertificate;binary`) and CRLs (`certificateRevocationList;binary`), as
+  /// base64 `::` values with folded lines. Each goes where the single file would (a master list's
+  /// signer is checked as for any list; a DSC is never an anchor). Returns the number of objects
+  /// loaded; unreadable objects are skipped and listed in skipped(). `addPath` takes `.ldif` files.
+  std::size_t addLdif(std::string_view text, const std::string& source = "ldif");
 
   /// Number of explicit anchors plus CA certificates of trusted master lists at time `at`.
   std::size_t anchorCount(std::time_t at) const;
