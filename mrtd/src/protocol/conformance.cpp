@@ -416,7 +416,7 @@ std::vector<CaseDef> table() {
         d.fields.issuingState = "D";
         d.dataGroups[1] = dg1Of(d.fields);
       });
-  add("CONS-04", "CONS", "document expired (Passive Authentication valid)", V::Invalid, "doc.expired",
+  add("CONS-04", "CONS", "document expired (PA valid: expiry is a separate fact)", V::Invalid, "doc.expired",
       [](Fixture&, Document& d) {
         d.fields.dateOfExpiry = "120415";
         d.dataGroups[1] = dg1Of(d.fields);

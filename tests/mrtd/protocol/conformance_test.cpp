@@ -2,6 +2,8 @@
 // reason code when read over the virtual chip and inspected.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "portti/mrtd/protocol/conformance.hpp"
@@ -36,4 +38,14 @@ TEST(Conformance, FilterRunsOneGroup) {
   const auto outcomes = runConformance("SOD");
   ASSERT_FALSE(outcomes.empty());
   for (const auto& o : outcomes) EXPECT_EQ(o.testCase.group, "SOD");
+}
+
+TEST(Conformance, DocsListEveryCase) {
+  std::ifstream in(std::string(PORTTI_SOURCE_DIR) + "/docs/conformance.md");
+  ASSERT_TRUE(in) << "docs/conformance.md missing";
+  const std::string doc((std::istreambuf_iterator<char>(in)), {});
+  for (const auto& c : conformanceCases()) {
+    const std::string row = "| " + c.id + " | " + toString(c.expected) + " | ";
+    EXPECT_NE(doc.find(row), std::string::npos) << c.id << " is not listed in docs/conformance.md as " << row;
+  }
 }
