@@ -116,7 +116,10 @@ struct ChipFolder {
   void expectReadThrough(portti::hw::CardReader& reader) {
     ASSERT_TRUE(reader.waitForCard(5s));
     // K_seed of the MRZ information above (ICAO Doc 9303-11 Appendix D.2).
-    DocumentRead read = readDocument(reader, SecretBytes(fromHex("239AB9CB282DAF66231DC5A4DF6BFBAE")), {{1, 2}, false});
+    DocumentReadOptions options;
+    options.dataGroups = {1, 2};
+    options.readCardAccess = false;
+    DocumentRead read = readDocument(reader, SecretBytes(fromHex("239AB9CB282DAF66231DC5A4DF6BFBAE")), options);
     EXPECT_EQ(read.accessMethod, "BAC");
     for (const char* name : {"EF.COM", "EF.SOD", "DG1", "DG2"}) {
       const DocumentFile* f = read.find(name);

@@ -70,6 +70,8 @@ TEST(ReadInspection, JsonCarriesChecksAndFailureCodes) {
   EXPECT_EQ(checks->getObject("issuing_state")->getValue<std::string>("status"), "passed");
   EXPECT_EQ(checks->getObject("lds_structure")->getValue<std::string>("status"), "passed");
   EXPECT_EQ(checks->getObject("document_expiry")->getValue<std::string>("status"), "failed");
+  EXPECT_EQ(checks->getObject("chip_auth")->getValue<std::string>("status"), "passed");
+  EXPECT_EQ(checks->getObject("active_auth")->getValue<std::string>("status"), "passed");
   auto failures = o->getArray("failures");
   ASSERT_EQ(failures->size(), 1u);
   EXPECT_EQ(failures->getElement<std::string>(0), "doc.expired");

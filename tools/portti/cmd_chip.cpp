@@ -21,9 +21,16 @@ int runChip(const Words& words) {
     auto parsed = mrtd::issuanceFaultFromName(*fault);
     if (!parsed) {
       throw UsageError("unknown fault '" + *fault +
-                       "' (bad-dg-hash, bad-signature, unknown-csca, expired-dsc, revoked-dsc)");
+                       "' (bad-dg-hash, bad-signature, unknown-csca, expired-dsc, revoked-dsc, clone)");
     }
     spec.fault = *parsed;
+  }
+  // Active Authentication key in DG15: EC (ECDSA plain SHA-256, announced in DG14) or RSA
+  // (ISO/IEC 9796-2 with SHA-1).
+  if (auto aa = args.get("aa")) {
+    if (*aa == "ec") spec.activeAuthKey = "EC:prime256v1";
+    else if (*aa == "rsa") spec.activeAuthKey = "RSA:2048";
+    else throw UsageError("unknown --aa '" + *aa + "' (rsa, ec)");
   }
 
   // The chip stores the portrait as an issuer would: scaled and compressed to about 20 KB.

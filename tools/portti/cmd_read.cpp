@@ -1,8 +1,8 @@
 // portti read: reads a document over a reader (sim:DIR, PC/SC or libnfc, see hw/open_reader.hpp), with the
 // MRZ as access key, verifies it by Passive Authentication, and prints what it found.
 // The JSON adds the inspection verdict: `checks` (each consistency check) and `failures` (reason codes).
-// Exit 0 when the read succeeded and Passive Authentication is valid, 1 when it is not valid,
-// 3 when the read failed (the message says why).
+// Exit 0 when the read succeeded, Passive Authentication is valid and neither Chip nor Active
+// Authentication failed; 1 otherwise; 3 when the read failed (the message says why).
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 
@@ -23,6 +23,7 @@
 #include "portti/mrtd/lds/dg1.hpp"
 #include "portti/mrtd/lds/dg2.hpp"
 #include "portti/mrtd/mrz.hpp"
+#include "portti/mrtd/protocol/authenticity.hpp"
 #include "portti/mrtd/protocol/document_reader.hpp"
 #include "portti/mrtd/protocol/inspection.hpp"
 #include "portti/hw/open_reader.hpp"
@@ -99,6 +100,27 @@ void dump(const mrtd::DocumentRead& read, const FaceImageReport& face, const std
   }
 }
 
+/// {status, protocol, reason, tolerances}
+Object::Ptr chipAuthJson(const mrtd::ChipAuthResult& r) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("status", mrtd::toString(r.status));
+  o->set("protocol", r.protocol);
+  if (!r.reason.empty()) o->set("reason", r.reason);
+  Poco::JSON::Array::Ptr tolerances = new Poco::JSON::Array;
+  for (const auto& t : r.tolerances) tolerances->add(t);
+  o->set("tolerances", tolerances);
+  return o;
+}
+
+/// {status, algorithm, reason}
+Object::Ptr activeAuthJson(const mrtd::ActiveAuthResult& r) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("status", mrtd::toString(r.status));
+  o->set("algorithm", r.algorithm);
+  if (!r.reason.empty()) o->set("reason", r.reason);
+  return o;
+}
+
 }  // namespace
 
 int runRead(const Words& words) {
@@ -115,7 +137,10 @@ int runRead(const Words& words) {
     throw mrtd::Error(mrtd::ErrorArea::Transport, "wait for card",
                       "no document on " + channel->readerName() + " within " + std::to_string(waitSeconds) + " s");
   }
-  const mrtd::DocumentRead read = mrtd::readDocument(*channel, mrtd::bacKeySeed(mrtd::mrzInformation(accessMrz)));
+  mrtd::DocumentReadOptions readOptions;
+  readOptions.trust = &trust;  // Chip Authentication runs once DG14 passed PA against it
+  readOptions.paOptions = paOptions;
+  mrtd::DocumentRead read = mrtd::readDocument(*channel, mrtd::bacKeySeed(mrtd::mrzInformation(accessMrz)), readOptions);
 
   std::map<int, mrtd::Bytes> dataGroups;
   for (const auto& f : read.files)
@@ -124,6 +149,7 @@ int runRead(const Words& words) {
   // Passive Authentication and the consistency checks (protocol/inspection.hpp).
   const mrtd::DocumentVerdict verdict = mrtd::inspectDocument(read, trust, {accessMrz, paOptions});
   const mrtd::pki::PassiveAuthResult& pa = verdict.passiveAuth;
+  mrtd::requirePassiveAuthentication(read.chipAuth, read.activeAuth, pa);
 
   std::optional<mrtd::Mrz> dg1;
   if (dataGroups.count(1)) dg1 = mrtd::parseDg1(dataGroups[1]);
@@ -160,6 +186,8 @@ int runRead(const Words& words) {
     if (!face.error.empty()) fo->set("error", face.error);
     o->set("face_image", fo);
     o->set("passive_auth", paJson(pa));
+    o->set("chip_auth", chipAuthJson(read.chipAuth));
+    o->set("active_auth", activeAuthJson(read.activeAuth));
     inspectionJson(verdict, *o);
     o->set("apdus", read.totals.apdus);
     o->set("bytes", read.totals.bytesSent + read.totals.bytesReceived);
@@ -185,9 +213,18 @@ int runRead(const Words& words) {
               << toString(pa.revocation) << ")\n";
     for (const auto& r : pa.reasons) std::cout << "  reason: " << r << "\n";
     for (const auto& t : pa.tolerances) std::cout << "  tolerance: " << t << "\n";
+    std::cout << "chip authentication:    " << mrtd::toString(read.chipAuth.status)
+              << (read.chipAuth.protocol.empty() ? "" : " (" + read.chipAuth.protocol + ")")
+              << (read.chipAuth.reason.empty() ? "" : "  " + read.chipAuth.reason) << "\n";
+    std::cout << "active authentication:  " << mrtd::toString(read.activeAuth.status)
+              << (read.activeAuth.algorithm.empty() ? "" : " (" + read.activeAuth.algorithm + ")")
+              << (read.activeAuth.reason.empty() ? "" : "  " + read.activeAuth.reason) << "\n";
     printInspection(verdict, std::cout);
   }
-  return pa.status == mrtd::pki::PaStatus::Valid ? 0 : 1;
+  // A chip that fails Chip or Active Authentication is not the chip that was issued (a clone).
+  const bool chipRejected =
+      read.chipAuth.status == mrtd::AuthStatus::Failed || read.activeAuth.status == mrtd::AuthStatus::Failed;
+  return pa.status == mrtd::pki::PaStatus::Valid && !chipRejected ? 0 : 1;
 }
 
 }  // namespace portti::cli

@@ -16,7 +16,7 @@ const std::vector<Command>& commands() {
       {"mrz", "mrz check MRZ", runMrz},
       {"pa", "pa --sod EF.SOD [--dg N=FILE ...] [--trust PATH ...] [--crl FILE ...] [--at YYYY-MM-DD] [--json]", runPa},
       {"pki", "pki make-test DIR", runPki},
-      {"chip", "chip make --mrz MRZ --photo FACE --pki DIR --out CHIP_DIR [--fault F]", runChip},
+      {"chip", "chip make --mrz MRZ --photo FACE --pki DIR --out CHIP_DIR [--fault F] [--aa rsa|ec]", runChip},
       {"read", "read --reader sim:DIR|pcsc[:NAME]|nfc[:CONNSTRING] --mrz MRZ --trust PATH... [--crl FILE] [--at YYYY-MM-DD] [--wait SECONDS] [--out DUMP_DIR] [--json]", runRead},
       {"readers", "readers [--json]", runReaders},
       {"conformance", "conformance [--case ID|GROUP] [--verbose]", runConformance},

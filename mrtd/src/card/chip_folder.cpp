@@ -87,6 +87,14 @@ ChipImage loadChipFolder(const std::filesystem::path& dir) {
     const auto path = dir / chipFolderFileName(f.name);
     if (std::filesystem::is_regular_file(path)) image.files[f.name] = readWhole(path);
   }
+  for (const char* key : kPrivateKeyConfigKeys) {
+    const auto name = image.config.get(key);
+    if (!name) continue;
+    if (name->empty() || name->find('/') != std::string::npos)
+      throw Error(ErrorArea::File, "chip.conf", std::string(key) + ": expected a file name in the folder");
+    const Bytes pem = readWhole(dir / *name);
+    image.privateKeys[*name] = std::string(pem.begin(), pem.end());
+  }
   return image;
 }
 
@@ -97,6 +105,11 @@ void writeChipFolder(const ChipImage& image, const std::filesystem::path& dir) {
   for (const auto& [name, bytes] : image.files) {
     if (!findLdsFile(name)) throw Error(ErrorArea::File, "write chip folder", "unknown file name " + name);
     writeWhole(dir / chipFolderFileName(name), bytes);
+  }
+  for (const auto& [name, pem] : image.privateKeys) {
+    const auto path = dir / name;
+    writeWhole(path, ByteView(reinterpret_cast<const std::uint8_t*>(pem.data()), pem.size()));
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "chip_authenticity_responder.hpp"
 #include "portti/mrtd/card/lds_files.hpp"
 #include "portti/mrtd/error.hpp"
 #include "portti/mrtd/protocol/bac.hpp"
@@ -90,6 +91,7 @@ struct VirtualChip::Impl {
   bool authenticated = false;  // BAC done (or not required)
   std::optional<SecureMessaging> session;
   std::optional<BacChip> bac;  // with mrz_information
+  std::optional<ChipAuthenticityResponder> authenticity;  // CA and AA with the keys of chip.conf
 
   bool bacRequired() const { return settings.mrzInformation.has_value(); }
   bool secured() const { return session.has_value(); }
@@ -169,12 +171,15 @@ Bytes VirtualChip::Impl::answerSecured(const CommandApdu& command) {
   }
   if (!session) return status(sw::kUnknown).encode();  // dispatch never ends the session, but be safe
   ResponseApdu protectedResponse = session->protectResponse(plainResponse);
+  // Chip Authentication: the answer went out under the old keys; from now on the new ones.
+  if (auto next = authenticity->takeSession()) session = std::move(*next);
   if (misbehaviour.corruptResponseMac && !protectedResponse.data.empty()) protectedResponse.data.back() ^= 0x01;
   return protectedResponse.encode();
 }
 
 ResponseApdu VirtualChip::Impl::dispatch(const CommandApdu& c, std::size_t responseCap) {
   if (c.cla != 0x00) return status(sw::kClaNotSupported);
+  if (auto r = authenticity->answer(c, secured(), authenticated)) return *r;
   switch (c.ins) {
     case 0xA4: return select(c);
     case 0x84: return getChallenge(c);
@@ -320,6 +325,7 @@ ResponseApdu VirtualChip::Impl::readBinary(const CommandApdu& c, std::size_t res
 
 VirtualChip::VirtualChip(ChipImage image) : impl_(std::make_unique<Impl>()) {
   impl_->settings = ChipSettings::fromConfig(image.config);
+  impl_->authenticity.emplace(image);
   impl_->image = std::move(image);
   impl_->authenticated = !impl_->bacRequired();
   if (impl_->settings.mrzInformation) {

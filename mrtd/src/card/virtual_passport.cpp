@@ -1,9 +1,9 @@
 #include "portti/mrtd/card/virtual_passport.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include <fstream>
 #include <map>
 #include <memory>
 
@@ -32,10 +32,18 @@ struct PkeyFree {
 };
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
-/// "EC:<curve>" or "RSA:<bits>".
+/// "EC:<curve>", "RSA:<bits>" or "DH:<group>" (an RFC 5114 group as OpenSSL names it).
 Pkey generateKey(const std::string& spec) {
   EVP_PKEY* key = nullptr;
-  if (spec.rfind("EC:", 0) == 0) {
+  if (spec.rfind("DH:", 0) == 0) {
+    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "DHX", nullptr),
+                                                                      EVP_PKEY_CTX_free);
+    std::string group = spec.substr(3);
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group.data(), 0),
+                                 OSSL_PARAM_construct_end()};
+    if (ctx && EVP_PKEY_keygen_init(ctx.get()) > 0 && EVP_PKEY_CTX_set_params(ctx.get(), params) > 0)
+      EVP_PKEY_generate(ctx.get(), &key);
+  } else if (spec.rfind("EC:", 0) == 0) {
     key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", spec.substr(3).c_str());
   } else if (spec.rfind("RSA:", 0) == 0) {
     key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(std::stoul(spec.substr(4))));
@@ -75,6 +83,7 @@ std::optional<IssuanceFault> issuanceFaultFromName(const std::string& name) {
   if (name == "unknown-csca") return IssuanceFault::UnknownCsca;
   if (name == "expired-dsc") return IssuanceFault::ExpiredDsc;
   if (name == "revoked-dsc") return IssuanceFault::RevokedDsc;
+  if (name == "clone") return IssuanceFault::Clone;
   return std::nullopt;
 }
 
@@ -87,8 +96,9 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
   Pkey activeAuthKey = generateKey(spec.activeAuthKey);
   const bool ecActiveAuth = EVP_PKEY_is_a(activeAuthKey.get(), "EC");
 
+  const KeyAgreement caAgreement = EVP_PKEY_is_a(chipAuthKey.get(), "EC") ? KeyAgreement::Ecdh : KeyAgreement::Dh;
   std::vector<Bytes> dg14Infos = {
-      encodeChipAuthenticationInfo(KeyAgreement::Ecdh, SymmetricCipher::Aes128),
+      encodeChipAuthenticationInfo(caAgreement, spec.chipAuthCipher),
       encodeChipAuthenticationPublicKeyInfo(chipAuthKey.get()),
   };
   if (ecActiveAuth) dg14Infos.push_back(encodeActiveAuthenticationInfo(kEcdsaPlainSha256));
@@ -139,20 +149,18 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
   conf.set("max_response", spec.extendedLength ? "65536" : "256");
   conf.set("chip_auth_key", kChipAuthKeyFile);
   conf.set("active_auth_key", kActiveAuthKeyFile);
-  out.privateKeys[kChipAuthKeyFile] = privateKeyPem(chipAuthKey.get());
-  out.privateKeys[kActiveAuthKeyFile] = privateKeyPem(activeAuthKey.get());
+  if (spec.fault == IssuanceFault::Clone) {
+    // The copied files announce the genuine chip's keys; the clone can only hold its own.
+    chipAuthKey = generateKey(spec.chipAuthKey);
+    activeAuthKey = generateKey(spec.activeAuthKey);
+  }
+  out.chip.privateKeys[kChipAuthKeyFile] = privateKeyPem(chipAuthKey.get());
+  out.chip.privateKeys[kActiveAuthKeyFile] = privateKeyPem(activeAuthKey.get());
   return out;
 }
 
 void makeVirtualPassport(const VirtualPassportSpec& spec, const std::filesystem::path& outDir) {
-  IssuedPassport passport = issueVirtualPassport(spec);
-  writeChipFolder(passport.chip, outDir);
-  for (const auto& [name, pem] : passport.privateKeys) {
-    std::ofstream out(outDir / name, std::ios::binary | std::ios::trunc);
-    out << pem;
-    if (!out) throw Error(ErrorArea::File, kStep, "cannot write " + (outDir / name).string());
-    std::filesystem::permissions(outDir / name, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-  }
+  writeChipFolder(issueVirtualPassport(spec).chip, outDir);
 }
 
 }  // namespace portti::mrtd

@@ -3,6 +3,7 @@
 #include "portti/mrtd/protocol/conformance.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include <ctime>
 #include <memory>
@@ -42,12 +43,31 @@ Pkey ecKey() {
   return Pkey(k);
 }
 
+Pkey rsaKey() {
+  EVP_PKEY* k = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048));
+  if (!k) throw Error(ErrorArea::Crypto, "conformance", "cannot generate an RSA key");
+  return Pkey(k);
+}
+
+std::string pem(EVP_PKEY* key) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+  if (!bio || !PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr))
+    throw Error(ErrorArea::Crypto, "conformance", "cannot write a private key");
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(n));
+}
+
+// BSI TR-03111 ecdsa-plain-SHA256: the AA scheme DG14 announces for an EC DG15 key.
+constexpr const char* kEcdsaPlainSha256 = "0.4.0.127.0.7.1.1.4.1.3";
+
 /// The PKI every case shares, made in memory once per run.
 struct Fixture {
   std::time_t now = std::time(nullptr);
   SignerCredentials csca, dsc, revokedDsc;
   Bytes crl;
   Pkey chipAuthKey = ecKey(), activeAuthKey = ecKey();
+  Pkey cloneKey = ecKey();  ///< a clone's own key: not the one DG14 / DG15 announce
   long nextSerial = 100;
 
   Fixture() {
@@ -93,6 +113,8 @@ struct Document {
   std::vector<Bytes> masterLists;
   std::vector<Bytes> crls;           ///< default: the conformance CSCA's current CRL
   bool useDefaultCrl = true;
+  /// The private keys the chip holds (PEM); empty: the chip has none for that protocol.
+  std::string chipAuthKey, activeAuthKey;
 };
 
 Bytes fakeJpeg() {
@@ -140,10 +162,13 @@ Document baseDocument(Fixture& fx) {
       {11, encodeDg11(dg11)},
       {12, encodeDg12(dg12)},
       {14, encodeDg14({encodeChipAuthenticationInfo(KeyAgreement::Ecdh, SymmetricCipher::Aes128),
-                       encodeChipAuthenticationPublicKeyInfo(fx.chipAuthKey.get())})},
+                       encodeChipAuthenticationPublicKeyInfo(fx.chipAuthKey.get()),
+                       encodeActiveAuthenticationInfo(kEcdsaPlainSha256)})},
       {15, encodeDg15(fx.activeAuthKey.get())},
   };
   d.signer = fx.dsc;
+  d.chipAuthKey = pem(fx.chipAuthKey.get());
+  d.activeAuthKey = pem(fx.activeAuthKey.get());
   return d;
 }
 
@@ -421,6 +446,32 @@ std::vector<CaseDef> table() {
         d.fields.dateOfExpiry = "120415";
         d.dataGroups[1] = dg1Of(d.fields);
       });
+
+  // --- Chip and Active Authentication: the chip must hold the keys DG14 and DG15 announce.
+  add("CA-01", "CA", "clone: data groups copied, another Chip Authentication key", V::Invalid, "ca.failed",
+      [](Fixture& fx, Document& d) { d.chipAuthKey = pem(fx.cloneKey.get()); });
+  add("CA-02", "CA", "chip without the Chip Authentication key DG14 announces", V::Invalid, "ca.failed",
+      [](Fixture&, Document& d) { d.chipAuthKey.clear(); });
+  add("CA-03", "CA", "clone with both keys replaced: Chip Authentication fails first", V::Invalid, "ca.failed",
+      [](Fixture& fx, Document& d) {
+        d.chipAuthKey = pem(fx.cloneKey.get());
+        d.activeAuthKey = pem(fx.cloneKey.get());
+      });
+  add("AA-01", "AA", "clone: data groups copied, another Active Authentication key (ECDSA)", V::Invalid, "aa.failed",
+      [](Fixture& fx, Document& d) { d.activeAuthKey = pem(fx.cloneKey.get()); });
+  add("AA-02", "AA", "chip without the Active Authentication key DG15 announces", V::Invalid, "aa.failed",
+      [](Fixture&, Document& d) { d.activeAuthKey.clear(); });
+  add("AA-03", "AA", "clone with another RSA Active Authentication key (ISO/IEC 9796-2)", V::Invalid, "aa.failed",
+      [](Fixture&, Document& d) {
+        Pkey genuine = rsaKey(), clone = rsaKey();
+        d.dataGroups[15] = encodeDg15(genuine.get());
+        d.activeAuthKey = pem(clone.get());
+      });
+  add("OK-16", "OK", "RSA-2048 Active Authentication key (ISO/IEC 9796-2)", V::Valid, "", [](Fixture&, Document& d) {
+    Pkey key = rsaKey();
+    d.dataGroups[15] = encodeDg15(key.get());
+    d.activeAuthKey = pem(key.get());
+  });
   return t;
 }
 
@@ -448,6 +499,14 @@ ConformanceOutcome runOne(Fixture& fx, const CaseDef& def) {
   chip.config.set("mrz_information", mrzInformation(access));
   chip.config.set("extended_length", "yes");
   chip.config.set("max_response", "65536");
+  if (!d.chipAuthKey.empty()) {
+    chip.config.set("chip_auth_key", "chip_auth.key.pem");
+    chip.privateKeys["chip_auth.key.pem"] = d.chipAuthKey;
+  }
+  if (!d.activeAuthKey.empty()) {
+    chip.config.set("active_auth_key", "active_auth.key.pem");
+    chip.privateKeys["active_auth.key.pem"] = d.activeAuthKey;
+  }
 
   pki::TrustStore trust;
   if (d.trustCsca) trust.addCertificate(fx.csca.certificate, "conformance CSCA");
@@ -460,6 +519,8 @@ ConformanceOutcome runOne(Fixture& fx, const CaseDef& def) {
   SimChannel channel(card, "conformance");
   DocumentReadOptions options;
   options.readCardAccess = false;
+  options.trust = &trust;  // Chip Authentication runs once DG14 passed PA against it
+  options.paOptions.at = fx.now;
   options.dataGroups.clear();
   for (int n = 1; n <= 16; ++n) options.dataGroups.push_back(n);
   try {
@@ -471,6 +532,11 @@ ConformanceOutcome runOne(Fixture& fx, const CaseDef& def) {
     out.verdict = v.status;
     out.failures = v.failures;
     out.warnings = v.warnings;
+    const InspectionCheck* ca = v.check("chip_auth");
+    const InspectionCheck* aa = v.check("active_auth");
+    out.chipProved = ca && aa && ca->status == pki::CheckStatus::Passed && aa->status == pki::CheckStatus::Passed;
+    if (!out.chipProved && ca && aa)
+      out.detail = ca->detail + (ca->detail.empty() || aa->detail.empty() ? "" : " / ") + aa->detail;
     if (v.status == VerdictStatus::Indeterminate) out.failures = v.passiveAuth.codes;
     if (!v.passiveAuth.reasons.empty()) out.detail = v.passiveAuth.reasons.front();
     for (const auto& c : v.checks)
@@ -491,7 +557,9 @@ ConformanceOutcome runOne(Fixture& fx, const CaseDef& def) {
   if (out.verdict != c.expected) {
     out.passed = false;
   } else if (c.expected == VerdictStatus::Valid) {
-    out.passed = out.failures.empty() && (c.reason.empty() || has(out.warnings, c.reason));
+    // A genuine chip also proves its keys: a valid document with CA or AA not passed is a failure.
+    out.passed = out.failures.empty() && (c.reason.empty() || has(out.warnings, c.reason)) && out.chipProved;
+    if (!out.chipProved) out.detail = "Chip or Active Authentication not passed: " + out.detail;
   } else {
     out.passed = has(out.failures, c.reason);
   }

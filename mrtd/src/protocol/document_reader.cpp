@@ -6,7 +6,10 @@
 
 #include "portti/mrtd/card/lds_files.hpp"
 #include "portti/mrtd/error.hpp"
+#include "portti/mrtd/lds/dg15.hpp"
+#include "portti/mrtd/protocol/active_auth.hpp"
 #include "portti/mrtd/protocol/bac.hpp"
+#include "portti/mrtd/protocol/chip_auth.hpp"
 #include "portti/mrtd/sm/secure_messaging.hpp"
 #include "portti/mrtd/tlv.hpp"
 
@@ -72,6 +75,33 @@ class ReadSession {
     if (authentications_++ > 0) secureReader_->setChunkLimit(learnt);
   }
 
+  /// The channel commands go through now (secure once access control is done).
+  ApduChannel& channel() { return secure_ ? static_cast<ApduChannel&>(*secure_) : wire_; }
+  bool secured() const { return secure_.has_value(); }
+
+  /// Chip Authentication: secure messaging goes on with `sm` (9303-11 6.2.4); read sizes carry over.
+  void restartWith(SecureMessaging sm) {
+    const std::size_t learnt = reader().chunkLimit();
+    secureReader_.reset();
+    secure_.reset();
+    secure_.emplace(wire_, std::move(sm));
+    SecureChannel& channel = *secure_;
+    ReadBudget budget{wire_.limits(), [&channel](std::size_t n) { return channel.sm().responseOverhead(n); }};
+    secureReader_.emplace(channel, std::move(budget), &wire_);
+    secureReader_->setChunkLimit(learnt);
+  }
+
+  /// After a broken session whose state on the chip is unknown: the first plain command may only
+  /// end the chip's session (6987), so SELECT the application up to twice, then authenticate.
+  void restartAccess() {
+    try {
+      selectApplication(wire_);
+    } catch (const Error&) {
+      selectApplication(wire_);
+    }
+    authenticate();
+  }
+
   /// After the chip ended secure messaging: select the application and authenticate again.
   void reauthenticate(const std::string& name, const UnprotectedStatusError& cause) {
     if (authentications_ >= kMaxAuthentications)
@@ -92,6 +122,86 @@ class ReadSession {
 };
 
 bool isNotFound(const Error& e) { return e.area() == ErrorArea::File && e.detail() == "file not found"; }
+
+/// Chip Authentication v1 with DG14 as read: only once DG14 passed Passive Authentication; the chip
+/// proves its key by answering under the new keys (a SELECT of DG14). A failure restarts access
+/// control, so the rest of the read (and PA) goes on.
+ChipAuthResult chipAuthenticate(ReadSession& session, const DocumentRead& read, const DocumentReadOptions& options) {
+  ChipAuthResult r;
+  const DocumentFile* dg14 = read.find("DG14");
+  const DocumentFile* sod = read.find("EF.SOD");
+  if (!dg14 || !sod) {
+    r.reason = "DG14 not read";
+    return r;
+  }
+  const pki::PassiveAuthResult pa = pki::verifyPassive(sod->bytes, {{14, dg14->bytes}}, *options.trust, options.paOptions);
+  if (pa.status != pki::PaStatus::Valid ||
+      std::find(pa.checkedDgs.begin(), pa.checkedDgs.end(), 14) == pa.checkedDgs.end()) {
+    r.reason = std::string("DG14 not proved by Passive Authentication (") + pki::toString(pa.status) +
+               (pa.reasons.empty() ? "" : ": " + pa.reasons.front()) + ")";
+    return r;
+  }
+  ChipAuthParameters parameters;
+  try {
+    parameters = selectChipAuthParameters(parseDg14(dg14->bytes));
+  } catch (const Error& e) {
+    r.status = AuthStatus::NotSupported;
+    r.reason = e.what();
+    return r;
+  }
+  r.protocol = parameters.name();
+  r.tolerances = parameters.tolerances;
+  if (!session.secured()) {
+    r.reason = "no secure messaging session to restart (a chip without access control)";
+    return r;
+  }
+  try {
+    session.restartWith(performChipAuthentication(session.channel(), parameters));
+    const LdsFile& file = *findLdsFile("DG14");
+    const CommandApdu select{0x00, 0xA4, 0x02, 0x0C, {static_cast<std::uint8_t>(file.fid >> 8),
+                                                      static_cast<std::uint8_t>(file.fid & 0xFF)}, 0};
+    const ResponseApdu answer = session.channel().transmit(select);
+    if (!answer.ok())
+      throw Error(ErrorArea::Access, "CHIP AUTHENTICATION", "chip answered " + describeStatus(answer.sw) + " under the new keys");
+    r.status = AuthStatus::Passed;
+  } catch (const Error& e) {
+    r.status = AuthStatus::Failed;
+    r.reason = e.area() == ErrorArea::SecureMessaging
+                   ? std::string("secure messaging with the new keys failed: the chip does not hold the DG14 key (") +
+                         e.what() + ")"
+                   : e.what();
+    session.restartAccess();
+  }
+  return r;
+}
+
+/// Active Authentication with DG15 as read and the algorithm of DG14's ActiveAuthenticationInfo.
+ActiveAuthResult activeAuthenticate(ReadSession& session, const DocumentRead& read) {
+  ActiveAuthResult r;
+  const DocumentFile* dg15 = read.find("DG15");
+  if (!dg15) {
+    r.reason = "DG15 not read";
+    return r;
+  }
+  Dg15 key;
+  try {
+    key = parseDg15(dg15->bytes);
+  } catch (const Error& e) {
+    r.status = AuthStatus::Failed;
+    r.reason = std::string("DG15 malformed: ") + e.what();
+    return r;
+  }
+  std::optional<ActiveAuthenticationInfo> info;
+  if (const DocumentFile* dg14 = read.find("DG14")) {
+    try {
+      const SecurityInfos infos = parseDg14(dg14->bytes);
+      if (!infos.activeAuthentication.empty()) info = infos.activeAuthentication.front();
+    } catch (const Error&) {
+      // A malformed DG14 gives no algorithm; RSA does not need one, ECDSA reports it.
+    }
+  }
+  return performActiveAuthentication(session.channel(), key, info);
+}
 }  // namespace
 
 DocumentRead readDocument(ApduChannel& channel, const std::optional<SecretBytes>& bacKeySeed,
@@ -167,15 +277,39 @@ DocumentRead readDocument(ApduChannel& channel, const std::optional<SecretBytes>
   std::vector<int> wanted = options.dataGroups;
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  const auto& listed = result.listedDataGroups;
+  const auto isListed = [&](int dg) { return std::find(listed.begin(), listed.end(), dg) != listed.end(); };
+  const auto isWanted = [&](int dg) { return std::find(wanted.begin(), wanted.end(), dg) != wanted.end(); };
+  // Chip Authentication first, so that the rest of the read uses its keys.
+  if (!isListed(14)) {
+    result.chipAuth.status = AuthStatus::NotSupported;
+    result.chipAuth.reason = "the document has no DG14";
+  } else if (!options.chipAuthentication || !isWanted(14)) {
+    result.chipAuth.reason = "not asked for";
+  } else if (!options.trust) {
+    result.chipAuth.reason = "no trust store to prove DG14 with first";
+  } else {
+    readOne(*dataGroupFile(14));
+    wanted.erase(std::find(wanted.begin(), wanted.end(), 14));
+    result.chipAuth = chipAuthenticate(session, result, options);
+  }
   for (int dg : wanted) {
     const LdsFile* file = dataGroupFile(dg);
     if (!file) throw Error(ErrorArea::File, "read document", "no data group " + std::to_string(dg));
-    const auto& listed = result.listedDataGroups;
-    if (std::find(listed.begin(), listed.end(), dg) == listed.end()) {
+    if (!isListed(dg)) {
       result.notRead.push_back({file->name, "not listed in EF.COM"});
       continue;
     }
     if (!readOne(*file)) result.notRead.push_back({file->name, "not read: EAC required"});
+  }
+
+  if (!isListed(15)) {
+    result.activeAuth.status = AuthStatus::NotSupported;
+    result.activeAuth.reason = "the document has no DG15";
+  } else if (!options.activeAuthentication) {
+    result.activeAuth.reason = "not asked for";
+  } else {
+    result.activeAuth = activeAuthenticate(session, result);
   }
 
   result.totals.apdus = wire.counters().apdus;

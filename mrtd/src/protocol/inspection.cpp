@@ -14,6 +14,7 @@
 #include "portti/mrtd/lds/dg2.hpp"
 #include "portti/mrtd/lds/ef_com.hpp"
 #include "portti/mrtd/lds/security_infos.hpp"
+#include "portti/mrtd/protocol/authenticity.hpp"
 #include "portti/mrtd/tlv.hpp"
 
 namespace portti::mrtd {
@@ -202,6 +203,18 @@ InspectionCheck documentExpiry(const std::optional<Mrz>& dg1, std::time_t at) {
   return c;
 }
 
+// Chip / Active Authentication as the read did them, counted only on top of PA (authenticity.hpp).
+InspectionCheck authenticityCheck(const char* name, AuthStatus status, const std::string& reason, const char* code) {
+  InspectionCheck c{name, CheckStatus::NotDone, {}, ""};
+  switch (status) {
+    case AuthStatus::Passed: c.status = CheckStatus::Passed; break;
+    case AuthStatus::Failed: failCheck(c, code, reason.empty() ? "the chip did not prove its key" : reason); break;
+    case AuthStatus::NotSupported: c.detail = "not supported: " + reason; break;
+    case AuthStatus::NotDone: c.detail = reason; break;
+  }
+  return c;
+}
+
 InspectionCheck passiveAuthCheck(const pki::PassiveAuthResult& pa) {
   InspectionCheck c{"passive_auth", CheckStatus::NotDone, pa.codes, ""};
   for (const auto& r : pa.reasons) c.detail += (c.detail.empty() ? "" : "; ") + r;
@@ -238,6 +251,11 @@ DocumentVerdict inspectDocument(const DocumentRead& read, const pki::TrustStore&
   v.checks.push_back(dg1VsMrz(dg1, context.accessMrz));
   v.checks.push_back(issuingState(dg1, v.passiveAuth));
   v.checks.push_back(documentExpiry(dg1, at));
+  ChipAuthResult chipAuth = read.chipAuth;
+  ActiveAuthResult activeAuth = read.activeAuth;
+  requirePassiveAuthentication(chipAuth, activeAuth, v.passiveAuth);
+  v.checks.push_back(authenticityCheck("chip_auth", chipAuth.status, chipAuth.reason, "ca.failed"));
+  v.checks.push_back(authenticityCheck("active_auth", activeAuth.status, activeAuth.reason, "aa.failed"));
   for (const InspectionCheck& c : v.checks)
     if (c.status == CheckStatus::Failed)
       for (const auto& code : c.codes)

@@ -13,6 +13,8 @@
 //                          APDU; default 256, or 65536 with extended length
 //   extended_length=yes|no whether the chip accepts extended-length APDUs (default no)
 //   eac_protected=3,4      data groups the chip refuses with 6982 (EAC not implemented; default 3,4)
+//   chip_auth_key=FILE     PEM private key of Chip Authentication (its public half is in DG14)
+//   active_auth_key=FILE   PEM private key of Active Authentication (its public half is DG15)
 // Other keys (CAN, PACE, AA/CA keys, ...) are kept in order, so tools may add them and rewrite the file.
 #pragma once
 
@@ -50,7 +52,13 @@ class ChipConfig {
 struct ChipImage {
   std::map<std::string, Bytes> files;
   ChipConfig config;
+  /// The chip's private keys as PEM text, by the file name chip.conf gives them (chip_auth_key,
+  /// active_auth_key); written beside chip.conf, readable by the owner only.
+  std::map<std::string, std::string> privateKeys;
 };
+
+/// chip.conf keys that name private key files.
+inline constexpr const char* kPrivateKeyConfigKeys[] = {"chip_auth_key", "active_auth_key"};
 
 /// The file name inside a chip folder for an LDS file name ("DG2" -> "DG2.bin", "EF.COM" -> "EF.COM").
 std::string chipFolderFileName(std::string_view ldsName);

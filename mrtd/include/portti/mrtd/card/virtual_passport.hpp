@@ -13,6 +13,7 @@
 #include "portti/mrtd/bytes.hpp"
 #include "portti/mrtd/card/chip_folder.hpp"
 #include "portti/mrtd/lds/dg2.hpp"
+#include "portti/mrtd/lds/security_infos.hpp"
 
 namespace portti::mrtd {
 
@@ -24,6 +25,9 @@ enum class IssuanceFault {
   UnknownCsca,   ///< signed under a CSCA the test PKI does not publish: no anchor
   ExpiredDsc,    ///< signed by a Document Signer whose validity has ended
   RevokedDsc,    ///< signed by a Document Signer listed in the test PKI's CRL
+  /// Data groups and SOD of a genuine issuance on a chip with other keys: Passive Authentication
+  /// passes, Chip and Active Authentication fail.
+  Clone,
 };
 
 /// "bad-dg-hash", ... as on the command line; nullopt for an unknown name.
@@ -37,16 +41,16 @@ struct VirtualPassportSpec {
   std::uint32_t faceHeight = 0;
   std::filesystem::path pkiDir;   ///< written by pki::makeTestPki
   IssuanceFault fault = IssuanceFault::None;
-  std::string chipAuthKey = "EC:prime256v1";    ///< DG14 key: "EC:<curve>"
+  std::string chipAuthKey = "EC:prime256v1";    ///< DG14 key: "EC:<curve>" or "DH:<group>" (dh_2048_224, ...)
+  SymmetricCipher chipAuthCipher = SymmetricCipher::Aes128;  ///< DG14's ChipAuthenticationInfo
   std::string activeAuthKey = "EC:prime256v1";  ///< DG15 key: "EC:<curve>" or "RSA:<bits>"
   bool extendedLength = true;                    ///< the chip accepts extended-length APDUs
 };
 
-/// Issues the document in memory: the chip's files and chip.conf (which names the private keys
-/// `chip_auth.key.pem` and `active_auth.key.pem`, returned in `privateKeys` as PEM).
+/// Issues the document in memory: the chip's files, chip.conf and its private keys
+/// (`chip_auth.key.pem` and `active_auth.key.pem` in `chip.privateKeys`).
 struct IssuedPassport {
   ChipImage chip;
-  std::map<std::string, std::string> privateKeys;  ///< file name -> PEM
 };
 IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec);
 

@@ -17,7 +17,7 @@ namespace portti::mrtd {
 /// One row of the suite.
 struct ConformanceCase {
   std::string id;      ///< "SOD-05"
-  std::string group;   ///< "OK", "LDS", "SOD", "CERT", "HASH", "CONS"
+  std::string group;   ///< "OK", "LDS", "SOD", "CERT", "HASH", "CONS", "CA", "AA"
   std::string title;   ///< what the document does wrong (or right)
   VerdictStatus expected = VerdictStatus::Invalid;
   /// The reason code the verdict must carry: in `failures` for an invalid document, the PA code
@@ -31,6 +31,7 @@ struct ConformanceOutcome {
   VerdictStatus verdict = VerdictStatus::Invalid;
   std::vector<std::string> failures;  ///< reason codes of the verdict (or of the failed read)
   std::vector<std::string> warnings;
+  bool chipProved = false;            ///< Chip and Active Authentication both passed
   bool passed = false;                ///< verdict and reason as expected
   std::string detail;                 ///< why not, or the first reason
 };

@@ -11,6 +11,9 @@
 #include "portti/mrtd/bytes.hpp"
 #include "portti/mrtd/card/channel.hpp"
 #include "portti/mrtd/card/file_reader.hpp"
+#include "portti/mrtd/pki/passive_auth.hpp"
+#include "portti/mrtd/pki/trust_store.hpp"
+#include "portti/mrtd/protocol/authenticity.hpp"
 
 namespace portti::mrtd {
 
@@ -20,6 +23,14 @@ struct DocumentReadOptions {
   /// are reported as "not read: EAC required" (CLARIFICATIONS 12).
   std::vector<int> dataGroups{1, 2, 11, 12, 14, 15};
   bool readCardAccess = true;
+  /// Chip Authentication (DG14) runs right after DG14, once DG14 passed Passive Authentication
+  /// against this trust store (QUIRKS.md: a key no valid SOD covers proves nothing); the rest of
+  /// the read then uses the new keys. Null: CA is not done.
+  const pki::TrustStore* trust = nullptr;
+  pki::PaOptions paOptions;
+  bool chipAuthentication = true;
+  /// Active Authentication (DG15) at the end of the read.
+  bool activeAuthentication = true;
 };
 
 /// One file read.
@@ -43,6 +54,10 @@ struct DocumentRead {
   std::vector<int> listedDataGroups;
   /// Everything on the wire, access control included, and the whole time.
   FileReadStats totals;
+  /// What the chip proved. Count them only with requirePassiveAuthentication() applied: until the
+  /// whole read passed PA, a `passed` here proves nothing.
+  ChipAuthResult chipAuth;
+  ActiveAuthResult activeAuth;
 
   const DocumentFile* find(std::string_view name) const;
 };

@@ -14,6 +14,9 @@
 //                    ISO 3166 alpha-2: D -> DE, UTO -> UT) (dsc.country-mismatch)
 //   document_expiry  DG1's date of expiry is not before the verification day (doc.expired).
 //                    Not part of PA (CLARIFICATIONS 3): a separate fact with its own code.
+//   chip_auth        Chip Authentication as the read did it (ca.failed), counted only on top of a
+//                    valid PA that covered DG14 (authenticity.hpp); otherwise `not done`
+//   active_auth      Active Authentication likewise (aa.failed), on top of PA covering DG15
 #pragma once
 
 #include <ctime>
