@@ -91,7 +91,7 @@ InspectionCheck ldsStructure(const DocumentRead& read) {
       }
       parseDataGroup(n, f.bytes);
     } catch (const std::exception& e) {
-      failCheck(c, dgPrefix(n) + ".malformed", f.name + ": " + e.what());
+      failCheck(c, dgPrefix(n) + ".malformed", e.what());  // the parsers name the data group
     }
   }
   if (any && c.status == CheckStatus::NotDone) c.status = CheckStatus::Passed;

@@ -175,3 +175,18 @@ TEST(IssuingStates, IcaoCodesMapToIso3166Alpha2) {
   EXPECT_EQ(alpha2OfIssuingState("XXX"), std::nullopt);
   EXPECT_EQ(alpha2OfIssuingState(""), std::nullopt);
 }
+
+// The AT sample's csca.der is a link certificate (the AT CSCA's new key certified by its old one):
+// given alone it is an anchor, and the real AT signer chains to it through the shared key.
+TEST(TrustRollover, RealLinkCertificateAloneIsAnAnchor) {
+  const std::string at = "../shared/emrtd/sod-samples/AT/";
+  if (!std::filesystem::exists(at + "csca.der")) GTEST_SKIP() << "../shared not found: AT sample";
+  TrustStore link;
+  EXPECT_TRUE(link.addCertificate(readAll(at + "csca.der"), "AT link"));
+  PaOptions o;
+  o.at = parseDate("2026-11-01");
+  PassiveAuthResult r = verifyPassive(readAll(at + "EF.SOD"), {}, link, o);
+  EXPECT_EQ(r.status, PaStatus::Valid) << (r.reasons.empty() ? "" : r.reasons[0]);
+  EXPECT_EQ(r.cscaSource, "AT link");
+  EXPECT_EQ(r.signerCountry, "AT");
+}
