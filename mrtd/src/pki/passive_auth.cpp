@@ -116,8 +116,8 @@ void checkRevocation(PassiveAuthResult& r, const CertEntry& dsc, const CertEntry
     }
     if (X509_CRL_get0_by_serial(c.crl.get(), &rev, X509_get0_serialNumber(csca.x.get())) == 1) {
       r.revocation = CheckStatus::Failed;
-      fail(r, "cert.csca-revoked", "CSCA certificate " + csca.subject() + " (serial of " + csca.source +
-                                       ") is revoked (CRL " + c.source + ")");
+      fail(r, "cert.csca-revoked",
+           "CSCA certificate " + csca.subject() + " from " + csca.source + " is revoked (CRL " + c.source + ")");
       return;
     }
   }

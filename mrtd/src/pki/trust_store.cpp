@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include "trust_internal.hpp"
 
@@ -238,9 +238,20 @@ std::size_t TrustStore::addLdif(std::string_view text, const std::string& source
         continue;
       }
       try {
-        if (ml) addMasterList(*der, where);
-        else if (cert) addCertificate(*der, where);
-        else addCrl(*der, where);
+        if (ml) {
+          addMasterList(*der, where);
+        } else if (cert) {
+          // A collection is not an operator's explicit choice of anchor: CSCAs reach the store in
+          // master lists (whose signer must chain to a given anchor) or as files of their own.
+          CertPtr e = makeEntry(*der, where);
+          if (isCa(e->x.get())) {
+            impl_->skipped.push_back(where + ": a CA certificate in an LDIF collection is not an anchor");
+            continue;
+          }
+          impl_->otherCertificates.push_back(e);
+        } else {
+          addCrl(*der, where);
+        }
         ++loaded;
       } catch (const Error& e) {
         impl_->skipped.push_back(where + ": " + e.what());

@@ -98,6 +98,17 @@ TEST(TrustLdif, TrustFileLoadsLdifAndSkipsBrokenValues) {
   EXPECT_THROW(u.addPath(empty), Error);
 }
 
+TEST(TrustLdif, ACaCertificateInACollectionIsNeverAnAnchor) {
+  const TestPki& p = testPki();
+  TrustStore t;
+  EXPECT_EQ(t.addLdif(ldifEntry("cn=csca,o=dsc,c=UT", "userCertificate;binary", readAll(p.csca)), "pkd.ldif"), 0u);
+  EXPECT_EQ(t.anchorCount(std::time(nullptr)), 0u);
+  ASSERT_EQ(t.skipped().size(), 1u);
+  EXPECT_NE(t.skipped()[0].find("not an anchor"), std::string::npos);
+  PassiveAuthResult r = verifyPassive(buildSod("SHA-256", sampleDgs(), loadSigner(p.dsc, p.dscKey)), sampleDgs(), t);
+  EXPECT_EQ(r.status, PaStatus::Indeterminate);
+}
+
 TEST(TrustLdif, RealMasterListsAsLdifGiveTheSameAnchors) {
   if (!std::filesystem::exists(kShared + "DE_ROOT_CA_CSCA07.cer")) GTEST_SKIP() << "../shared not found: master lists";
   const std::time_t at = parseDate("2026-11-01");

@@ -47,9 +47,10 @@ class TrustStore {
 
   /// An LDIF collection of the ICAO PKD (RFC 2849): CSCA master lists (`pkdMasterListContent`),
   /// certificates (`userCertificate;binary`) and CRLs (`certificateRevocationList;binary`), as
-  /// base64 `::` values with folded lines. Each goes where the single file would (a master list's
-  /// signer is checked as for any list; a DSC is never an anchor). Returns the number of objects
-  /// loaded; unreadable objects are skipped and listed in skipped(). `addPath` takes `.ldif` files.
+  /// base64 `::` values with folded lines. A master list's signer is checked as for any list; its
+  /// certificates are DSCs (never anchors: a CA certificate in a collection is skipped, CSCAs come
+  /// in master lists or as files of their own). Returns the number of objects loaded; unreadable
+  /// objects are skipped and listed in skipped(). `addPath` takes `.ldif` files.
   std::size_t addLdif(std::string_view text, const std::string& source = "ldif");
 
   /// Number of explicit anchors plus CA certificates of trusted master lists at time `at`.
