@@ -8,12 +8,12 @@
 namespace portti::mrtd {
 
 namespace {
-const std::string& pemNamed(const ChipImage& image, const char* key) {
+std::string pemNamed(const ChipImage& image, const char* key) {
   const auto name = image.config.get(key);
-  const auto it = image.privateKeys.find(*name);
-  if (it == image.privateKeys.end())
+  const auto it = image.keyFiles.find(*name);
+  if (it == image.keyFiles.end())
     throw Error(ErrorArea::File, "chip.conf", std::string(key) + ": no key file " + *name);
-  return it->second;
+  return std::string(it->second.begin(), it->second.end());
 }
 
 /// The hash of the chip's own ActiveAuthenticationInfo in DG14 (ECDSA); SHA-256 without one.

@@ -87,13 +87,12 @@ ChipImage loadChipFolder(const std::filesystem::path& dir) {
     const auto path = dir / chipFolderFileName(f.name);
     if (std::filesystem::is_regular_file(path)) image.files[f.name] = readWhole(path);
   }
-  for (const char* key : kPrivateKeyConfigKeys) {
-    const auto name = image.config.get(key);
-    if (!name) continue;
-    if (name->empty() || name->find('/') != std::string::npos)
-      throw Error(ErrorArea::File, "chip.conf", std::string(key) + ": expected a file name in the folder");
-    const Bytes pem = readWhole(dir / *name);
-    image.privateKeys[*name] = std::string(pem.begin(), pem.end());
+  for (const auto& [key, value] : image.config.entries()) {
+    if (!key.ends_with("_key")) continue;
+    if (value.empty() || value.find('/') != std::string::npos || value.find("..") != std::string::npos)
+      throw Error(ErrorArea::File, "chip.conf", key + ": a file name inside the folder expected, got \"" + value + "\"");
+    const auto path = dir / value;
+    if (std::filesystem::is_regular_file(path)) image.keyFiles[value] = readWhole(path);
   }
   return image;
 }
@@ -105,11 +104,6 @@ void writeChipFolder(const ChipImage& image, const std::filesystem::path& dir) {
   for (const auto& [name, bytes] : image.files) {
     if (!findLdsFile(name)) throw Error(ErrorArea::File, "write chip folder", "unknown file name " + name);
     writeWhole(dir / chipFolderFileName(name), bytes);
-  }
-  for (const auto& [name, pem] : image.privateKeys) {
-    const auto path = dir / name;
-    writeWhole(path, ByteView(reinterpret_cast<const std::uint8_t*>(pem.data()), pem.size()));
-    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   }
 }
 

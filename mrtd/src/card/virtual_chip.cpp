@@ -13,6 +13,7 @@
 #include "portti/mrtd/sm/crypto.hpp"
 #include "portti/mrtd/sm/secure_messaging.hpp"
 #include "portti/mrtd/tlv.hpp"
+#include "virtual_chip_pace.hpp"
 
 namespace portti::mrtd {
 
@@ -63,6 +64,12 @@ ChipSettings ChipSettings::fromConfig(const ChipConfig& config) {
     if (v->empty()) throw Error(ErrorArea::File, "chip.conf", "mrz_information is empty");
     s.mrzInformation = *v;
   }
+  if (auto v = config.get("can")) {
+    if (v->empty() || v->find_first_not_of("0123456789") != std::string::npos)
+      throw Error(ErrorArea::File, "chip.conf", "can must be digits, got \"" + *v + "\"");
+    s.can = *v;
+  }
+  if (auto v = config.get("bac")) s.bac = parseYesNo("bac", *v);
   if (auto v = config.get("eac_protected")) {
     s.eacProtected.clear();
     std::string_view rest = *v;
@@ -90,15 +97,16 @@ struct VirtualChip::Impl {
   const LdsFile* currentEf = nullptr;
   bool authenticated = false;  // BAC done (or not required)
   std::optional<SecureMessaging> session;
-  std::optional<BacChip> bac;  // with mrz_information
+  std::optional<BacChip> bac;    // with mrz_information, unless bac=no
+  std::optional<PaceChip> pace;  // when EF.CardAccess offers PACE
   std::optional<ChipAuthenticityResponder> authenticity;  // CA and AA with the keys of chip.conf
 
-  bool bacRequired() const { return settings.mrzInformation.has_value(); }
+  bool accessRequired() const { return settings.mrzInformation.has_value() || settings.can.has_value(); }
   bool secured() const { return session.has_value(); }
   /// Ends the session: the security state falls back to "no access" (9303-11 9.8.6).
   void dropSession() {
     session.reset();
-    authenticated = !bacRequired();
+    authenticated = !accessRequired();
   }
   Bytes answerSecured(const CommandApdu& command);
 
@@ -119,7 +127,7 @@ struct VirtualChip::Impl {
 std::uint16_t VirtualChip::Impl::accessTo(const LdsFile* f) const {
   if (!f || !content(f)) return sw::kFileNotFound;
   if (f->location == LdsLocation::Application) {
-    if (bacRequired() && !authenticated) return sw::kSecurityNotSatisfied;
+    if (accessRequired() && !authenticated) return sw::kSecurityNotSatisfied;
     if (f->dataGroup != 0 && std::find(settings.eacProtected.begin(), settings.eacProtected.end(),
                                        f->dataGroup) != settings.eacProtected.end())
       return sw::kSecurityNotSatisfied;
@@ -136,9 +144,17 @@ Bytes VirtualChip::Impl::answer(ByteView raw) {
   }
   if (command.isExtended() && !settings.extendedLength) return status(sw::kWrongLength).encode();
   if (session) return answerSecured(command);
+  if (pace && PaceChip::handles(command)) {
+    const ResponseApdu r = pace->answer(command);
+    if (auto established = pace->takeSession()) {
+      session.emplace(std::move(*established));
+      authenticated = true;
+    }
+    return r.encode();
+  }
   // Secure messaging bits of CLA (ISO/IEC 7816-4 5.4.1): b4 b3 = 11 means a protected command.
   // Without a session: a BAC chip has no keys to check it with (6988), others know no SM at all.
-  if ((command.cla & 0x0C) != 0) return status(bac ? sw::kSmDataObjectsIncorrect : kSmNotSupported).encode();
+  if ((command.cla & 0x0C) != 0) return status(bac || pace ? sw::kSmDataObjectsIncorrect : kSmNotSupported).encode();
   return dispatch(command, settings.maxResponse).encode();
 }
 
@@ -327,8 +343,9 @@ VirtualChip::VirtualChip(ChipImage image) : impl_(std::make_unique<Impl>()) {
   impl_->settings = ChipSettings::fromConfig(image.config);
   impl_->authenticity.emplace(image);
   impl_->image = std::move(image);
-  impl_->authenticated = !impl_->bacRequired();
-  if (impl_->settings.mrzInformation) {
+  impl_->authenticated = !impl_->accessRequired();
+  impl_->pace = makePaceChip(impl_->image, impl_->settings);
+  if (impl_->settings.mrzInformation && impl_->settings.bac) {
     // K_seed: the first 16 bytes of SHA-1 over the MRZ information (9303-11 9.7.2).
     const std::string& mrz = *impl_->settings.mrzInformation;
     const SecretBytes digest(crypto::sha1(ByteView(reinterpret_cast<const std::uint8_t*>(mrz.data()), mrz.size())));

@@ -3,6 +3,9 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
+
+#include <fstream>
 
 #include <map>
 #include <memory>
@@ -74,6 +77,17 @@ std::string signerName(IssuanceFault fault) {
   }
 }
 
+/// Six random digits (RAND_bytes, rejection sampling so every digit is uniform).
+std::string randomCan() {
+  std::string can;
+  while (can.size() < 6) {
+    unsigned char b = 0;
+    if (RAND_bytes(&b, 1) != 1) throw Error(ErrorArea::Crypto, kStep, "RAND_bytes failed");
+    if (b < 250) can.push_back(static_cast<char>('0' + b % 10));
+  }
+  return can;
+}
+
 }  // namespace
 
 std::optional<IssuanceFault> issuanceFaultFromName(const std::string& name) {
@@ -84,6 +98,9 @@ std::optional<IssuanceFault> issuanceFaultFromName(const std::string& name) {
   if (name == "expired-dsc") return IssuanceFault::ExpiredDsc;
   if (name == "revoked-dsc") return IssuanceFault::RevokedDsc;
   if (name == "clone") return IssuanceFault::Clone;
+  if (name == "wrong-can") return IssuanceFault::WrongCan;
+  if (name == "pace-only") return IssuanceFault::PaceOnly;
+  if (name == "bac-only") return IssuanceFault::BacOnly;
   return std::nullopt;
 }
 
@@ -91,8 +108,19 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
   const Mrz mrz = parseValidMrz(spec.mrz);
   if (spec.faceImage.empty()) throw Error(ErrorArea::Lds, kStep, "no face image");
 
+  // PACE as offered in EF.CardAccess (none for the bac-only fault).
+  const PaceOffer* pace = spec.fault == IssuanceFault::BacOnly || !spec.pace ? nullptr : &*spec.pace;
+  std::string chipAuthKeySpec = spec.chipAuthKey;
+  if (pace && pace->mapping == PaceMapping::ChipAuthentication) {
+    // PACE-CAM proves the chip with its CA key on the PACE curve (9303-11 4.4.3.5).
+    const auto params = standardDomainParameters(pace->parameterId);
+    if (!params || params->keyAgreement != KeyAgreement::Ecdh)
+      throw Error(ErrorArea::Lds, kStep, "PACE-CAM needs an elliptic curve");
+    chipAuthKeySpec = std::string("EC:") + params->groupName;
+  }
+
   // Keys the chip keeps secret; their public halves go into DG14 and DG15.
-  Pkey chipAuthKey = generateKey(spec.chipAuthKey);
+  Pkey chipAuthKey = generateKey(chipAuthKeySpec);
   Pkey activeAuthKey = generateKey(spec.activeAuthKey);
   const bool ecActiveAuth = EVP_PKEY_is_a(activeAuthKey.get(), "EC");
 
@@ -102,6 +130,11 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
       encodeChipAuthenticationPublicKeyInfo(chipAuthKey.get()),
   };
   if (ecActiveAuth) dg14Infos.push_back(encodeActiveAuthenticationInfo(kEcdsaPlainSha256));
+  Bytes paceInfo;
+  if (pace) {
+    paceInfo = encodePaceInfo(pace->keyAgreement, pace->mapping, pace->cipher, pace->parameterId);
+    dg14Infos.push_back(paceInfo);  // DG14 repeats the PACEInfo (9303-10 4.7.14), under the SOD
+  }
 
   // DG11 holds the full name in MRZ notation (Part 10 4.7.11): "ERIKSSON<<ANNA<MARIA".
   std::string fullName = mrz.primaryIdentifier + "<<" + mrz.secondaryIdentifier;
@@ -142,25 +175,47 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
   }
   out.chip.files["EF.COM"] = encodeCom("0107", listed);
   out.chip.files["EF.SOD"] = std::move(sod);
+  if (pace) out.chip.files["EF.CardAccess"] = encodeCardAccess({paceInfo});
 
   ChipConfig& conf = out.chip.config;
   conf.set("mrz_information", mrzInformation(mrz));
+  out.can = spec.can.empty() ? randomCan() : spec.can;
+  if (out.can.size() != 6 || out.can.find_first_not_of("0123456789") != std::string::npos)
+    throw Error(ErrorArea::Lds, kStep, "a CAN is 6 digits");
+  std::string chipCan = out.can;
+  if (spec.fault == IssuanceFault::WrongCan) chipCan[5] = chipCan[5] == '9' ? '0' : static_cast<char>(chipCan[5] + 1);
+  conf.set("can", chipCan);
+  if (spec.fault == IssuanceFault::PaceOnly) conf.set("bac", "no");
   conf.set("extended_length", spec.extendedLength ? "yes" : "no");
   conf.set("max_response", spec.extendedLength ? "65536" : "256");
   conf.set("chip_auth_key", kChipAuthKeyFile);
   conf.set("active_auth_key", kActiveAuthKeyFile);
   if (spec.fault == IssuanceFault::Clone) {
     // The copied files announce the genuine chip's keys; the clone can only hold its own.
-    chipAuthKey = generateKey(spec.chipAuthKey);
+    chipAuthKey = generateKey(chipAuthKeySpec);
     activeAuthKey = generateKey(spec.activeAuthKey);
   }
-  out.chip.privateKeys[kChipAuthKeyFile] = privateKeyPem(chipAuthKey.get());
-  out.chip.privateKeys[kActiveAuthKeyFile] = privateKeyPem(activeAuthKey.get());
+  out.privateKeys[kChipAuthKeyFile] = privateKeyPem(chipAuthKey.get());
+  out.privateKeys[kActiveAuthKeyFile] = privateKeyPem(activeAuthKey.get());
+  for (const auto& [name, pem] : out.privateKeys) out.chip.keyFiles[name] = Bytes(pem.begin(), pem.end());
   return out;
 }
 
-void makeVirtualPassport(const VirtualPassportSpec& spec, const std::filesystem::path& outDir) {
-  writeChipFolder(issueVirtualPassport(spec).chip, outDir);
+std::string makeVirtualPassport(const VirtualPassportSpec& spec, const std::filesystem::path& outDir) {
+  IssuedPassport passport = issueVirtualPassport(spec);
+  writeChipFolder(passport.chip, outDir);
+  {
+    std::ofstream can(outDir / "can.txt", std::ios::binary | std::ios::trunc);
+    can << passport.can << "\n";
+    if (!can) throw Error(ErrorArea::File, kStep, "cannot write " + (outDir / "can.txt").string());
+  }
+  for (const auto& [name, pem] : passport.privateKeys) {
+    std::ofstream out(outDir / name, std::ios::binary | std::ios::trunc);
+    out << pem;
+    if (!out) throw Error(ErrorArea::File, kStep, "cannot write " + (outDir / name).string());
+    std::filesystem::permissions(outDir / name, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  }
+  return passport.can;
 }
 
 }  // namespace portti::mrtd

@@ -5,6 +5,7 @@
 
 #include "key_agreement.hpp"
 #include "portti/mrtd/error.hpp"
+#include "portti/mrtd/protocol/pace.hpp"
 #include "portti/mrtd/sm/crypto.hpp"
 #include "portti/mrtd/tlv.hpp"
 
@@ -18,16 +19,6 @@ constexpr std::uint8_t kTagEphemeralKat = 0x91;  // MSE:Set KAT: ephemeral publi
 constexpr std::uint8_t kTagProtocol = 0x80;      // MSE:Set AT: cryptographic mechanism reference
 constexpr std::uint8_t kTagKeyId = 0x84;         // reference of a private key
 constexpr std::uint8_t kTagEphemeralGa = 0x80;   // GENERAL AUTHENTICATE: ephemeral public key
-
-crypto::KeyAlgorithm keyAlgorithm(SymmetricCipher c) {
-  switch (c) {
-    case SymmetricCipher::Tdes: return crypto::KeyAlgorithm::Des3;
-    case SymmetricCipher::Aes128: return crypto::KeyAlgorithm::Aes128;
-    case SymmetricCipher::Aes192: return crypto::KeyAlgorithm::Aes192;
-    case SymmetricCipher::Aes256: return crypto::KeyAlgorithm::Aes256;
-  }
-  return crypto::KeyAlgorithm::Des3;
-}
 
 /// A key reference as DO'84' value: the key id as an unsigned big-endian number, shortest form.
 Bytes keyIdBytes(std::int64_t id) {
@@ -113,12 +104,11 @@ ChipAuthParameters selectChipAuthParameters(const SecurityInfos& dg14) {
 }
 
 SecureMessaging chipAuthSession(SymmetricCipher cipher, ByteView sharedSecret) {
-  const crypto::KeyAlgorithm alg = keyAlgorithm(cipher);
-  const SecretBytes kEnc = crypto::deriveKey(sharedSecret, alg, crypto::KdfCounter::Enc);
-  const SecretBytes kMac = crypto::deriveKey(sharedSecret, alg, crypto::KdfCounter::Mac);
+  // The same KDF as after PACE (9303-11 9.7.1): KS_enc = KDF(K, 1), KS_mac = KDF(K, 2).
+  const PaceSessionKeys keys = derivePaceSessionKeys(sharedSecret, cipher);
   const bool des = cipher == SymmetricCipher::Tdes;
   const Bytes ssc(des ? 8 : 16, 0x00);
-  return SecureMessaging(des ? SmCipher::Des3 : SmCipher::Aes, kEnc.view(), kMac.view(), ssc);
+  return SecureMessaging(des ? SmCipher::Des3 : SmCipher::Aes, keys.ksEnc.view(), keys.ksMac.view(), ssc);
 }
 
 SecureMessaging performChipAuthentication(ApduChannel& channel, const ChipAuthParameters& p,

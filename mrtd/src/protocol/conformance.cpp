@@ -501,11 +501,11 @@ ConformanceOutcome runOne(Fixture& fx, const CaseDef& def) {
   chip.config.set("max_response", "65536");
   if (!d.chipAuthKey.empty()) {
     chip.config.set("chip_auth_key", "chip_auth.key.pem");
-    chip.privateKeys["chip_auth.key.pem"] = d.chipAuthKey;
+    chip.keyFiles["chip_auth.key.pem"] = Bytes(d.chipAuthKey.begin(), d.chipAuthKey.end());
   }
   if (!d.activeAuthKey.empty()) {
     chip.config.set("active_auth_key", "active_auth.key.pem");
-    chip.privateKeys["active_auth.key.pem"] = d.activeAuthKey;
+    chip.keyFiles["active_auth.key.pem"] = Bytes(d.activeAuthKey.begin(), d.activeAuthKey.end());
   }
 
   pki::TrustStore trust;

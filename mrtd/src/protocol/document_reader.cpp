@@ -8,6 +8,8 @@
 #include "portti/mrtd/error.hpp"
 #include "portti/mrtd/lds/dg15.hpp"
 #include "portti/mrtd/protocol/active_auth.hpp"
+#include "portti/mrtd/mrz.hpp"
+#include "portti/mrtd/lds/security_infos.hpp"
 #include "portti/mrtd/protocol/bac.hpp"
 #include "portti/mrtd/protocol/chip_auth.hpp"
 #include "portti/mrtd/sm/secure_messaging.hpp"
@@ -52,27 +54,46 @@ std::vector<int> dataGroupsListedInCom(ByteView efCom) {
 }
 
 namespace {
-/// The reading session: the plain channel, and after BAC the secure channel and its reader. A chip
-/// that drops secure messaging on an error (a bare status word) gets BAC again, up to a limit.
+/// How the session gets access: none, BAC with the key seed, or PACE with a protocol and password.
+struct AccessPlan {
+  std::optional<SecretBytes> bacSeed;
+  std::optional<PaceInfo> pace;
+  std::optional<PacePassword> password;
+  bool any() const { return bacSeed.has_value() || pace.has_value(); }
+};
+
+/// The reading session: the plain channel, and after BAC or PACE the secure channel and its reader.
+/// A chip that drops secure messaging on an error (a bare status word) gets access again, up to a limit.
 class ReadSession {
  public:
-  ReadSession(CountingChannel& wire, const std::optional<SecretBytes>& keySeed)
-      : wire_(wire), keySeed_(keySeed), plainReader_(wire, ReadBudget{wire.limits(), {}}, &wire) {}
+  explicit ReadSession(CountingChannel& wire) : wire_(wire), plainReader_(wire, ReadBudget{wire.limits(), {}}, &wire) {}
 
-  bool usesBac() const { return keySeed_.has_value(); }
+  void setPlan(AccessPlan plan) { plan_ = std::move(plan); }
+  bool usesAccess() const { return plan_.any(); }
+  bool usesPace() const { return plan_.pace.has_value(); }
+  std::string accessName() const { return plan_.pace ? paceProtocolName(*plan_.pace) : plan_.bacSeed ? "BAC" : "none"; }
   FileReader& plainReader() { return plainReader_; }
   FileReader& reader() { return secureReader_ ? *secureReader_ : plainReader_; }
+  std::optional<PaceCamEvidence>& paceCam() { return paceCam_; }
 
-  /// BAC (9303-11 4.3) and a fresh secure channel; the read size learnt so far carries over.
+  /// BAC (9303-11 4.3) or PACE (4.4) and a fresh secure channel; the read size learnt so far carries
+  /// over. After PACE the application is selected through the secure channel.
   void authenticate() {
     const std::size_t learnt = reader().chunkLimit();
     secureReader_.reset();
     secure_.reset();
-    secure_.emplace(wire_, performBac(wire_, keySeed_->view()));
+    if (plan_.pace) {
+      PaceResult r = performPace(wire_, *plan_.pace, *plan_.password);
+      paceCam_ = std::move(r.cam);
+      secure_.emplace(wire_, std::move(r.sm));
+    } else {
+      secure_.emplace(wire_, performBac(wire_, plan_.bacSeed->view()));
+    }
     SecureChannel& channel = *secure_;
     ReadBudget budget{wire_.limits(), [&channel](std::size_t n) { return channel.sm().responseOverhead(n); }};
     secureReader_.emplace(channel, std::move(budget), &wire_);
     if (authentications_++ > 0) secureReader_->setChunkLimit(learnt);
+    if (plan_.pace) selectApplication(channel);
   }
 
   /// The channel commands go through now (secure once access control is done).
@@ -92,13 +113,13 @@ class ReadSession {
   }
 
   /// After a broken session whose state on the chip is unknown: the first plain command may only
-  /// end the chip's session (6987), so SELECT the application up to twice, then authenticate.
+  /// end the chip's session (6987), so SELECT up to twice (the MF for PACE, which runs there; the
+  /// application for BAC), then authenticate.
   void restartAccess() {
-    try {
-      selectApplication(wire_);
-    } catch (const Error&) {
-      selectApplication(wire_);
-    }
+    const CommandApdu select = plan_.pace ? CommandApdu{0x00, 0xA4, 0x00, 0x0C, {}, 0}
+                                          : CommandApdu{0x00, 0xA4, 0x04, 0x0C, Bytes(std::begin(kEmrtdAid), std::end(kEmrtdAid)), 0};
+    if (!wire_.transmit(select).ok() && !wire_.transmit(select).ok())
+      throw Error(ErrorArea::Access, "access control again", "the chip refuses SELECT after a broken session");
     authenticate();
   }
 
@@ -107,17 +128,18 @@ class ReadSession {
     if (authentications_ >= kMaxAuthentications)
       throw Error(ErrorArea::SecureMessaging, "reading " + name,
                   cause.detail() + "; gave up after " + std::to_string(kMaxAuthentications) + " sessions");
-    selectApplication(wire_);
+    if (!plan_.pace) selectApplication(wire_);
     authenticate();
   }
 
  private:
   static constexpr int kMaxAuthentications = 8;
   CountingChannel& wire_;
-  const std::optional<SecretBytes>& keySeed_;
+  AccessPlan plan_;
   FileReader plainReader_;
   std::optional<SecureChannel> secure_;
   std::optional<FileReader> secureReader_;
+  std::optional<PaceCamEvidence> paceCam_;
   int authentications_ = 0;
 };
 
@@ -139,6 +161,20 @@ ChipAuthResult chipAuthenticate(ReadSession& session, const DocumentRead& read, 
       std::find(pa.checkedDgs.begin(), pa.checkedDgs.end(), 14) == pa.checkedDgs.end()) {
     r.reason = std::string("DG14 not proved by Passive Authentication (") + pki::toString(pa.status) +
                (pa.reasons.empty() ? "" : ": " + pa.reasons.front()) + ")";
+    return r;
+  }
+  if (const auto& cam = session.paceCam()) {
+    // PACE-CAM authenticated the chip in the PACE run (9303-11 4.4.3.5.2): PK_map,IC = CA_IC x PK_IC
+    // with PK_IC from DG14, now proved; Chip Authentication v1 would add nothing.
+    r.protocol = "PACE-CAM";
+    try {
+      const bool ok = verifyPaceCamWithDg14(*cam, dg14->bytes);
+      r.status = ok ? AuthStatus::Passed : AuthStatus::Failed;
+      if (!ok) r.reason = "the chip's PACE-CAM data do not match the DG14 key: the chip does not hold it";
+    } catch (const Error& e) {
+      r.status = AuthStatus::Failed;
+      r.reason = e.what();
+    }
     return r;
   }
   ChipAuthParameters parameters;
@@ -204,12 +240,55 @@ ActiveAuthResult activeAuthenticate(ReadSession& session, const DocumentRead& re
 }
 }  // namespace
 
-DocumentRead readDocument(ApduChannel& channel, const std::optional<SecretBytes>& bacKeySeed,
-                          const DocumentReadOptions& options) {
+namespace {
+/// What the caller holds: an AccessKey, or (the BAC-only entry point) a BAC key seed.
+struct CallerKey {
+  const AccessKey* key = nullptr;
+  const std::optional<SecretBytes>* bacSeed = nullptr;
+  bool any() const { return key ? (key->mrzInformation || key->can) : bacSeed->has_value(); }
+};
+
+/// PACE when EF.CardAccess offers a supported protocol and the caller can run it; otherwise BAC.
+AccessPlan planAccess(const CallerKey& caller, const DocumentFile* cardAccess, DocumentRead& result) {
+  AccessPlan plan;
+  if (!caller.any()) return plan;
+  std::optional<PaceInfo> best;
+  bool offered = false;
+  std::string note;
+  if (cardAccess) {
+    try {
+      const SecurityInfos infos = parseCardAccess(cardAccess->bytes);
+      offered = !infos.pace.empty();
+      best = choosePaceInfo(infos);
+      if (offered && !best) note = "EF.CardAccess offers only PACE protocols portti does not support";
+    } catch (const Error& e) {
+      note = std::string("EF.CardAccess unreadable (") + e.detail() + ")";
+    }
+  }
+  if (caller.key) {
+    if (best) {
+      plan.pace = best;
+      plan.password = caller.key->mrzInformation ? PacePassword::mrz(*caller.key->mrzInformation)
+                                                  : PacePassword::can(*caller.key->can);
+      return plan;
+    }
+    if (!caller.key->mrzInformation)
+      throw Error(ErrorArea::Access, "PACE",
+                  note.empty() ? "the CAN works only with PACE, and the chip offers no PACE" : "the CAN needs PACE: " + note);
+    plan.bacSeed = bacKeySeed(*caller.key->mrzInformation);
+  } else {
+    plan.bacSeed = **caller.bacSeed;
+    if (best) note = "EF.CardAccess offers " + paceProtocolName(*best) + " but only a BAC key was given";
+  }
+  if (!note.empty()) result.downgrade = "BAC used: " + note;
+  return plan;
+}
+
+DocumentRead readWith(ApduChannel& channel, const CallerKey& caller, const DocumentReadOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   CountingChannel wire(channel);
   DocumentRead result;
-  ReadSession session(wire, bacKeySeed);
+  ReadSession session(wire);
 
   // EF.CardAccess sits in the MF and is readable without access control (Doc 9303-10 3.11.1).
   if (options.readCardAccess) {
@@ -229,14 +308,20 @@ DocumentRead readDocument(ApduChannel& channel, const std::optional<SecretBytes>
     }
   }
 
-  selectApplication(wire);
-  if (session.usesBac()) {
+  session.setPlan(planAccess(caller, result.find("EF.CardAccess"), result));
+  if (session.usesPace()) {
+    // PACE runs at MF level; the application is selected under secure messaging afterwards.
     session.authenticate();
-    result.accessMethod = "BAC";
+    result.accessMethod = session.accessName();
   } else {
-    result.accessMethod = "none";
+    selectApplication(wire);
+    if (session.usesAccess()) {
+      session.authenticate();
+      result.accessMethod = "BAC";
+    } else {
+      result.accessMethod = "none";
+    }
   }
-
   // Reads one file; false when it was not read because it needs EAC (CLARIFICATIONS 12).
   auto readOne = [&](const LdsFile& file) -> bool {
     for (;;) {
@@ -247,7 +332,7 @@ DocumentRead readDocument(ApduChannel& channel, const std::optional<SecretBytes>
       } catch (const UnprotectedStatusError& e) {
         // The chip answered with a bare status word and left secure messaging (some chips do on
         // any error, QUIRKS.md "Read sizes"): authenticate again, then act on the status word.
-        if (!session.usesBac()) throw;
+        if (!session.usesAccess()) throw;
         session.reauthenticate(file.name, e);
         const std::uint16_t s = e.sw();
         if (needsEac(file.dataGroup) && (s == sw::kSecurityNotSatisfied || s == sw::kFileNotFound)) return false;
@@ -267,8 +352,8 @@ DocumentRead readDocument(ApduChannel& channel, const std::optional<SecretBytes>
   try {
     readOne(*findLdsFile("EF.COM"));
   } catch (const Error& e) {
-    if (e.area() == ErrorArea::Access && !bacKeySeed)
-      throw Error(ErrorArea::Access, e.step(), "the chip requires access control (BAC or PACE): give the MRZ");
+    if (e.area() == ErrorArea::Access && !caller.any())
+      throw Error(ErrorArea::Access, e.step(), "the chip requires access control (BAC or PACE): give the MRZ or CAN");
     throw;
   }
   result.listedDataGroups = dataGroupsListedInCom(result.files.back().bytes);
@@ -317,7 +402,18 @@ DocumentRead readDocument(ApduChannel& channel, const std::optional<SecretBytes>
   result.totals.bytesReceived = wire.counters().bytesReceived;
   result.totals.milliseconds =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  result.paceCam = std::move(session.paceCam());
   return result;
+}
+}  // namespace
+
+DocumentRead readDocument(ApduChannel& channel, const std::optional<SecretBytes>& bacKeySeed,
+                          const DocumentReadOptions& options) {
+  return readWith(channel, CallerKey{nullptr, &bacKeySeed}, options);
+}
+
+DocumentRead readDocument(ApduChannel& channel, const AccessKey& key, const DocumentReadOptions& options) {
+  return readWith(channel, CallerKey{&key, nullptr}, options);
 }
 
 }  // namespace portti::mrtd

@@ -87,7 +87,7 @@ TEST(VirtualPassport, ReadsBackWhatWasIssuedAndVerifies) {
   EXPECT_EQ(v.pa.checkedDgs, (std::vector<int>{1, 2, 11, 12, 14, 15}));
   // The private keys of CA and AA are named in chip.conf and are not chip files.
   EXPECT_EQ(passport.chip.config.get("chip_auth_key"), "chip_auth.key.pem");
-  EXPECT_EQ(passport.chip.privateKeys.size(), 2u);
+  EXPECT_EQ(passport.privateKeys.size(), 2u);
 }
 
 TEST(VirtualPassport, AnotherDocumentsMrzIsRefusedByTheChip) {

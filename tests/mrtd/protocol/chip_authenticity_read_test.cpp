@@ -51,13 +51,16 @@ struct Inspected {
   bool chipSecured = false;
 };
 
-Inspected inspect(const IssuedPassport& passport, bool withTrust = true) {
+/// Reads with BAC (the BAC key seed entry point), or with PACE when `access` is given.
+Inspected inspect(const IssuedPassport& passport, bool withTrust = true, const std::optional<AccessKey>& access = {}) {
   auto chip = std::make_unique<VirtualChip>(passport.chip);
   VirtualChip& card = *chip;
   SimChannel channel(std::move(chip));
   DocumentReadOptions options;
   if (withTrust) options.trust = &trust();
-  Inspected v{readDocument(channel, bacKeySeed(mrzInformation(parseValidMrz(kSpecimen))), options), {}, false};
+  Inspected v{access ? readDocument(channel, *access, options)
+                     : readDocument(channel, bacKeySeed(mrzInformation(parseValidMrz(kSpecimen))), options),
+              {}, false};
   std::map<int, Bytes> dgs;
   for (const auto& f : v.read.files)
     if (f.name.rfind("DG", 0) == 0) dgs[std::stoi(f.name.substr(2))] = f.bytes;
@@ -83,7 +86,7 @@ TEST(ChipAuthenticityRead, DefaultChipPassesBoth) {
   // DG14 is read right after EF.SOD, so every other data group comes under the CA keys.
   std::vector<std::string> order;
   for (const auto& f : v.read.files) order.push_back(f.name);
-  EXPECT_EQ(order, (std::vector<std::string>{"EF.COM", "EF.SOD", "DG14", "DG1", "DG2", "DG11", "DG12", "DG15"}));
+  EXPECT_EQ(order, (std::vector<std::string>{"EF.CardAccess", "EF.COM", "EF.SOD", "DG14", "DG1", "DG2", "DG11", "DG12", "DG15"}));
 }
 
 TEST(ChipAuthenticityRead, EveryKeyAgreementCipherAndAaKey) {
@@ -133,6 +136,43 @@ TEST(ChipAuthenticityRead, RsaCloneFailsActiveAuthentication) {
   const Inspected v = inspect(issueVirtualPassport(s));
   EXPECT_EQ(v.read.activeAuth.status, AuthStatus::Failed);
   EXPECT_EQ(v.read.activeAuth.algorithm, "RSA-ISO9796-2");
+}
+
+TEST(ChipAuthenticityRead, PaceGenericMappingThenChipAuthentication) {
+  const IssuedPassport passport = issueVirtualPassport(spec());
+  Inspected v = inspect(passport, true, AccessKey::mrz(mrzInformation(parseValidMrz(kSpecimen))));
+  EXPECT_EQ(v.read.accessMethod, "PACE-ECDH-GM-AES128");
+  EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Passed) << v.read.chipAuth.reason;
+  EXPECT_EQ(v.read.chipAuth.protocol, "CA-ECDH-AES-128");
+  EXPECT_EQ(v.read.activeAuth.status, AuthStatus::Passed) << v.read.activeAuth.reason;
+  v = inspect(passport, true, AccessKey::cardAccessNumber(passport.can));
+  EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Passed) << v.read.chipAuth.reason;
+  EXPECT_TRUE(v.chipSecured);
+}
+
+TEST(ChipAuthenticityRead, PaceCloneFailsBothAndTheReadGoesOnUnderPace) {
+  const IssuedPassport passport = issueVirtualPassport(spec(IssuanceFault::Clone));
+  const Inspected v = inspect(passport, true, AccessKey::cardAccessNumber(passport.can));
+  EXPECT_EQ(v.read.accessMethod, "PACE-ECDH-GM-AES128");
+  EXPECT_EQ(v.pa.status, pki::PaStatus::Valid);
+  EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Failed);
+  EXPECT_EQ(v.read.activeAuth.status, AuthStatus::Failed);
+  EXPECT_TRUE(v.read.find("DG2") != nullptr);
+}
+
+TEST(ChipAuthenticityRead, PaceCamAuthenticatesTheChipInThePaceRun) {
+  VirtualPassportSpec s = spec();
+  s.pace = PaceOffer{KeyAgreement::Ecdh, PaceMapping::ChipAuthentication, SymmetricCipher::Aes128, 13};
+  Inspected v = inspect(issueVirtualPassport(s), true, AccessKey::mrz(mrzInformation(parseValidMrz(kSpecimen))));
+  EXPECT_EQ(v.read.accessMethod, "PACE-ECDH-CAM-AES128");
+  EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Passed) << v.read.chipAuth.reason;
+  EXPECT_EQ(v.read.chipAuth.protocol, "PACE-CAM");
+  s.fault = IssuanceFault::Clone;
+  v = inspect(issueVirtualPassport(s), true, AccessKey::mrz(mrzInformation(parseValidMrz(kSpecimen))));
+  EXPECT_EQ(v.pa.status, pki::PaStatus::Valid);
+  EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Failed);
+  EXPECT_EQ(v.read.chipAuth.protocol, "PACE-CAM");
+  EXPECT_EQ(v.read.activeAuth.status, AuthStatus::Failed);
 }
 
 TEST(ChipAuthenticityRead, NothingCountsWithoutValidPassiveAuthentication) {
@@ -216,7 +256,7 @@ TEST(ChipAuthenticityHostile, Dg14KeyOffTheCurveIsRefused) {
 
 TEST(ChipAuthenticityHostile, ChipRefusesTerminalKeysOffTheCurveOrTheIdentity) {
   const IssuedPassport passport = issueVirtualPassport(spec());
-  ChipAuthChip chip(passport.chip.privateKeys.at("chip_auth.key.pem"));
+  ChipAuthChip chip(passport.privateKeys.at("chip_auth.key.pem"));
   EXPECT_EQ(chip.setAuthenticationTemplate(fromHex("800A04007F00070202030202")), 0x9000);
   Bytes offCurve(65, 0x01);
   offCurve[0] = 0x04;
@@ -250,4 +290,33 @@ TEST(ChipAuthenticityHostile, ActiveAuthenticationAnswersOfTheWrongSize) {
   ASSERT_EQ(challenges.size(), 2u);
   EXPECT_EQ(challenges[0].size(), 8u);
   EXPECT_NE(challenges[0], challenges[1]);
+}
+
+TEST(ChipAuthenticityHostile, ChipRefusesDhValuesOutsideTheGroup) {
+  VirtualPassportSpec s = spec();
+  s.chipAuthKey = "DH:dh_1024_160";
+  const IssuedPassport passport = issueVirtualPassport(s);
+  ChipAuthChip chip(passport.privateKeys.at("chip_auth.key.pem"));
+  // RFC 5114 2.1 p, as 128 bytes
+  const Bytes p = fromHex(
+        "B10B8F96A080E01DDE92DE5EAE5D54EC52C99FBCFB06A3C69A6A9DCA52D23B616073E28675A23D189838EF1E2EE652C013ECB4AEA9061123"
+        "24975C3CD49B83BFACCBDD7D90C4BD7098488E9C219A73724EFFD6FAE5644738FAA31A4FF55BCCC0A151AF5F0DC8B4BD45BF37DF365C1A65"
+        "E68CFDA76D4DA708DF1FB2BC2E4A4371");
+  ASSERT_EQ(p.size(), 128u);
+  Bytes pMinus1 = p;
+  pMinus1[127] = 0x70;
+  Bytes one(128, 0x00);
+  one[127] = 0x01;
+  for (const Bytes& y : {one, pMinus1, p, Bytes(p.size(), 0x00)}) {
+    EXPECT_EQ(chip.setKeyAgreementTemplate(encodeTlv(0x91, y)), 0x6A80) << toHex(ByteView(y).last(2));
+    EXPECT_FALSE(chip.takeSession().has_value());
+  }
+}
+
+TEST(ChipAuthenticityHostile, VirtualChipAnswersCaAndAaOnlyAfterAccessControl) {
+  const IssuedPassport passport = issueVirtualPassport(spec());
+  VirtualChip chip(passport.chip);
+  chip.transceive(fromHex("00A4040C07A0000002471001"));
+  EXPECT_EQ(toHex(chip.transceive(fromHex("0088000008010203040506070800"))), "6982");  // INTERNAL AUTHENTICATE
+  EXPECT_EQ(toHex(chip.transceive(fromHex("002241A40C800A04007F00070202030202"))), "6985");  // MSE:Set AT (CA)
 }

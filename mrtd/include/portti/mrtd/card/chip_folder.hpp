@@ -13,8 +13,10 @@
 //                          APDU; default 256, or 65536 with extended length
 //   extended_length=yes|no whether the chip accepts extended-length APDUs (default no)
 //   eac_protected=3,4      data groups the chip refuses with 6982 (EAC not implemented; default 3,4)
-//   chip_auth_key=FILE     PEM private key of Chip Authentication (its public half is in DG14)
-//   active_auth_key=FILE   PEM private key of Active Authentication (its public half is DG15)
+//   can=123456             the Card Access Number: a PACE password (with EF.CardAccess offering PACE)
+//   bac=no                 the chip refuses BAC (a PACE-only document); default yes when mrz_information
+//   *_key=FILE             a private key file in the folder (chip_auth_key: DG14's key, used by PACE-CAM
+//                          and Chip Authentication; active_auth_key: DG15's key), PEM
 // Other keys (CAN, PACE, AA/CA keys, ...) are kept in order, so tools may add them and rewrite the file.
 #pragma once
 
@@ -52,13 +54,10 @@ class ChipConfig {
 struct ChipImage {
   std::map<std::string, Bytes> files;
   ChipConfig config;
-  /// The chip's private keys as PEM text, by the file name chip.conf gives them (chip_auth_key,
-  /// active_auth_key); written beside chip.conf, readable by the owner only.
-  std::map<std::string, std::string> privateKeys;
+  /// Private key files that chip.conf names (`*_key=FILE`): file name -> content. Loaded by
+  /// loadChipFolder; writeChipFolder does not write them (the issuer writes keys owner-only).
+  std::map<std::string, Bytes> keyFiles;
 };
-
-/// chip.conf keys that name private key files.
-inline constexpr const char* kPrivateKeyConfigKeys[] = {"chip_auth_key", "active_auth_key"};
 
 /// The file name inside a chip folder for an LDS file name ("DG2" -> "DG2.bin", "EF.COM" -> "EF.COM").
 std::string chipFolderFileName(std::string_view ldsName);

@@ -8,6 +8,10 @@
 //                  EF.CardSecurity 011D at MF level, EF.COM 011E, EF.SOD 011D, DGn 0101..0110 in the
 //                  application). Missing file: 6A82.
 //   GET CHALLENGE  8 random bytes (RND.IC for BAC).
+//   MSE:Set AT, GENERAL AUTHENTICATE
+//                  PACE (Doc 9303-11 4.4, PaceChip of protocol/pace.hpp) for every PACEInfo of the
+//                  chip's EF.CardAccess, with the MRZ (mrz_information) and the CAN (can); PACE-CAM with
+//                  the key chip_auth_key names. Success starts 3DES or AES secure messaging.
 //   MUTUAL AUTH.   BAC (Doc 9303-11 4.3, via BacChip of protocol/bac.hpp) when chip.conf has
 //                  mrz_information: K_seed = first 16 bytes of SHA-1(mrz_information). Wrong key:
 //                  6300; a chip without BAC: 6D00. Success starts 3DES secure messaging.
@@ -38,7 +42,9 @@ namespace portti::mrtd {
 struct ChipSettings {
   std::size_t maxResponse = 256;             ///< largest response data field per APDU (wire)
   bool extendedLength = false;               ///< accepts extended-length APDUs
-  std::optional<std::string> mrzInformation;  ///< BAC key input; absent: no access control
+  std::optional<std::string> mrzInformation;  ///< BAC and PACE password; absent (and no CAN): no access control
+  std::optional<std::string> can;             ///< PACE password (Card Access Number)
+  bool bac = true;                            ///< answers BAC (with mrz_information); `bac=no`: PACE only
   std::vector<int> eacProtected{3, 4};       ///< data groups refused with 6982
 
   /// Reads the keys of chip.conf; throws Error{File, "chip.conf"} on a bad value.
@@ -71,7 +77,7 @@ class VirtualChip {
   Bytes transceive(ByteView command);
 
   const ChipSettings& settings() const;
-  /// True while a BAC session (secure messaging) is established.
+  /// True while a BAC or PACE session (secure messaging) is established.
   bool secured() const;
 
   /// Test-only: the challenges GET CHALLENGE returns are taken from here instead of the RNG.

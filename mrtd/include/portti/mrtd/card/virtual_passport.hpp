@@ -28,10 +28,22 @@ enum class IssuanceFault {
   /// Data groups and SOD of a genuine issuance on a chip with other keys: Passive Authentication
   /// passes, Chip and Active Authentication fail.
   Clone,
+  // Access faults (the reader must refuse or report them):
+  WrongCan,  ///< the chip's CAN differs from the one recorded (printed) for the document
+  PaceOnly,  ///< the chip refuses BAC
+  BacOnly,   ///< no EF.CardAccess: the chip offers BAC only
 };
 
 /// "bad-dg-hash", ... as on the command line; nullopt for an unknown name.
 std::optional<IssuanceFault> issuanceFaultFromName(const std::string& name);
+
+/// One PACE protocol a chip offers in EF.CardAccess (ICAO Doc 9303-11 9.2.1).
+struct PaceOffer {
+  KeyAgreement keyAgreement = KeyAgreement::Ecdh;
+  PaceMapping mapping = PaceMapping::Generic;
+  SymmetricCipher cipher = SymmetricCipher::Aes128;
+  int parameterId = 13;  ///< standardised domain parameters (13: brainpoolP256r1)
+};
 
 struct VirtualPassportSpec {
   std::string mrz;        ///< MRZ text (must be valid: check digits are computed by the issuer)
@@ -45,16 +57,23 @@ struct VirtualPassportSpec {
   SymmetricCipher chipAuthCipher = SymmetricCipher::Aes128;  ///< DG14's ChipAuthenticationInfo
   std::string activeAuthKey = "EC:prime256v1";  ///< DG15 key: "EC:<curve>" or "RSA:<bits>"
   bool extendedLength = true;                    ///< the chip accepts extended-length APDUs
+  /// PACE in EF.CardAccess (and DG14); default PACE-ECDH-GM-AES128 on brainpoolP256r1 beside BAC.
+  /// For PACE-CAM the chip authentication key is made on the PACE curve. nullopt: BAC only.
+  std::optional<PaceOffer> pace = PaceOffer{};
+  std::string can;  ///< the Card Access Number (6 digits); empty: a random one
 };
 
 /// Issues the document in memory: the chip's files, chip.conf and its private keys
-/// (`chip_auth.key.pem` and `active_auth.key.pem` in `chip.privateKeys`).
+/// (`chip_auth.key.pem` and `active_auth.key.pem`, in `privateKeys` and as the chip's `keyFiles`).
 struct IssuedPassport {
   ChipImage chip;
+  std::string can;  ///< the CAN as printed on the document (with WrongCan the chip holds another)
+  std::map<std::string, std::string> privateKeys;  ///< file name -> PEM
 };
 IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec);
 
-/// Issues the document and writes it as a chip folder (with the private key files) into `outDir`.
-void makeVirtualPassport(const VirtualPassportSpec& spec, const std::filesystem::path& outDir);
+/// Issues the document and writes it as a chip folder (with the private key files, and the printed
+/// CAN in `can.txt`) into `outDir`; returns the printed CAN.
+std::string makeVirtualPassport(const VirtualPassportSpec& spec, const std::filesystem::path& outDir);
 
 }  // namespace portti::mrtd

@@ -14,6 +14,7 @@
 #include "portti/mrtd/pki/passive_auth.hpp"
 #include "portti/mrtd/pki/trust_store.hpp"
 #include "portti/mrtd/protocol/authenticity.hpp"
+#include "portti/mrtd/protocol/pace.hpp"
 
 namespace portti::mrtd {
 
@@ -46,8 +47,24 @@ struct SkippedFile {
   std::string reason;
 };
 
+/// The access key the reader holds: the MRZ information (BAC or PACE) or the CAN (PACE only).
+struct AccessKey {
+  std::optional<std::string> mrzInformation;  ///< Doc 9303-11 9.7.2
+  std::optional<std::string> can;             ///< Card Access Number (digits)
+
+  static AccessKey mrz(std::string mrzInformation) { return {std::move(mrzInformation), std::nullopt}; }
+  static AccessKey cardAccessNumber(std::string can) { return {std::nullopt, std::move(can)}; }
+};
+
 struct DocumentRead {
-  std::string accessMethod;  ///< "BAC", or "none" for a chip without access control
+  /// "PACE-ECDH-GM-AES128" (paceProtocolName), "BAC", or "none" for a chip without access control.
+  std::string accessMethod;
+  /// Set when EF.CardAccess offered PACE and BAC was used all the same (the caller gave only a BAC
+  /// key seed): a downgrade, for policy to judge (QUIRKS.md "never fail open").
+  std::optional<std::string> downgrade;
+  /// PACE-CAM's evidence: it proves the chip only with DG14's key, after DG14 passed Passive
+  /// Authentication (verifyPaceCamWithDg14).
+  std::optional<PaceCamEvidence> paceCam;
   std::vector<DocumentFile> files;  ///< in reading order
   std::vector<SkippedFile> notRead;
   /// Data groups EF.COM lists.
@@ -75,5 +92,11 @@ std::vector<int> dataGroupsListedInCom(ByteView efCom);
 /// found"), Error{SecureMessaging} when a response fails its MAC check (the session is over).
 DocumentRead readDocument(ApduChannel& channel, const std::optional<SecretBytes>& bacKeySeed,
                           const DocumentReadOptions& options = {});
+
+/// Reads a document with PACE whenever EF.CardAccess offers a PACE protocol portti supports (the best
+/// one, choosePaceInfo), with the MRZ or the CAN; BAC (MRZ only) when it offers none. PACE offered
+/// but failing is an error (Error{Access} naming the PACE step), never a quiet fallback to BAC. A CAN
+/// without PACE on the chip is Error{Access}. Otherwise as above.
+DocumentRead readDocument(ApduChannel& channel, const AccessKey& key, const DocumentReadOptions& options = {});
 
 }  // namespace portti::mrtd
