@@ -271,7 +271,6 @@ DocumentVerdict inspectDocument(const DocumentRead& read, const pki::TrustStore&
 std::string readFailureCode(const Error& e) {
   const std::string& step = e.step();
   const std::string& d = e.detail();
-  if (e.area() == ErrorArea::Lds && step.rfind("EF.COM", 0) == 0) return "com.malformed";
   if (step.find("EF.COM") != std::string::npos) return "com.malformed";
   if (step.find("EF.SOD") != std::string::npos && d == "file not found") return "sod.missing";
   const auto dg = step.find(" DG");
