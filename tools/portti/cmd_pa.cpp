@@ -56,6 +56,7 @@ int runPa(const Words& words) {
     for (const auto& [n, h] : r.dgHashes) std::cout << "  DG" << n << " " << r.digestAlgorithm << " " << mrtd::toHex(h) << "\n";
     for (const auto& t : r.tolerances) std::cout << "  tolerance: " << t << "\n";
     for (const auto& s : r.reasons) std::cout << "  reason: " << s << "\n";
+    for (const auto& s : r.warnings) std::cout << "  warning: " << s << "\n";
     for (const auto& s : r.notes) std::cout << "  note: " << s << "\n";
   }
   return r.status == mrtd::pki::PaStatus::Valid ? 0 : 1;

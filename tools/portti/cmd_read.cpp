@@ -3,6 +3,7 @@
 // Authentication, Chip Authentication (v1, or PACE-CAM with DG14's key) and Active Authentication, and
 // prints what it found. Exit 0 when the read succeeded, Passive Authentication is valid and neither Chip
 // nor Active Authentication failed; 1 otherwise; 3 when the read failed (the message says why).
+// The JSON adds the inspection verdict: `checks` (each consistency check) and `failures` (reason codes).
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 
@@ -16,6 +17,7 @@
 #include "args.hpp"
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "inspection_json.hpp"
 #include "pa_json.hpp"
 #include "portti/mrtd/card/chip_folder.hpp"
 #include "portti/mrtd/error.hpp"
@@ -24,6 +26,7 @@
 #include "portti/mrtd/mrz.hpp"
 #include "portti/mrtd/protocol/authenticity.hpp"
 #include "portti/mrtd/protocol/document_reader.hpp"
+#include "portti/mrtd/protocol/inspection.hpp"
 #include "portti/hw/open_reader.hpp"
 #include "portti/vision/face_image.hpp"
 
@@ -150,9 +153,10 @@ int runRead(const Words& words) {
   std::map<int, mrtd::Bytes> dataGroups;
   for (const auto& f : read.files)
     if (f.name.rfind("DG", 0) == 0) dataGroups[std::stoi(f.name.substr(2))] = f.bytes;
-  const mrtd::DocumentFile* sod = read.find("EF.SOD");
-  if (!sod) throw mrtd::Error(mrtd::ErrorArea::File, "read", "the chip has no EF.SOD");
-  const mrtd::pki::PassiveAuthResult pa = mrtd::pki::verifyPassive(sod->bytes, dataGroups, trust, paOptions);
+  if (!read.find("EF.SOD")) throw mrtd::Error(mrtd::ErrorArea::File, "read", "the chip has no EF.SOD");
+  // Passive Authentication and the consistency checks (protocol/inspection.hpp).
+  const mrtd::DocumentVerdict verdict = mrtd::inspectDocument(read, trust, {accessMrz, paOptions});
+  const mrtd::pki::PassiveAuthResult& pa = verdict.passiveAuth;
   mrtd::requirePassiveAuthentication(read.chipAuth, read.activeAuth, pa);
 
   std::optional<mrtd::Mrz> dg1;
@@ -193,6 +197,7 @@ int runRead(const Words& words) {
     o->set("passive_auth", paJson(pa));
     o->set("chip_auth", chipAuthJson(read.chipAuth));
     o->set("active_auth", activeAuthJson(read.activeAuth));
+    inspectionJson(verdict, *o);
     o->set("apdus", read.totals.apdus);
     o->set("bytes", read.totals.bytesSent + read.totals.bytesReceived);
     o->set("ms", read.totals.milliseconds);
@@ -225,6 +230,7 @@ int runRead(const Words& words) {
     std::cout << "active authentication:  " << mrtd::toString(read.activeAuth.status)
               << (read.activeAuth.algorithm.empty() ? "" : " (" + read.activeAuth.algorithm + ")")
               << (read.activeAuth.reason.empty() ? "" : "  " + read.activeAuth.reason) << "\n";
+    printInspection(verdict, std::cout);
   }
   // A chip that fails Chip Authentication (v1 or PACE-CAM) or Active Authentication is not the chip
   // that was issued (a clone).

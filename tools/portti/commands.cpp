@@ -16,6 +16,7 @@ int runRules(const Words& words);    // cmd_rules.cpp
 int runRules(const Words& words);    // cmd_rules.cpp
 int runDiag(const Words& words);     // cmd_diag.cpp
 int runFace(const Words& words);     // cmd_face.cpp
+int runConformance(const Words& words);  // cmd_conformance.cpp
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
@@ -32,6 +33,7 @@ const std::vector<Command>& commands() {
       {"diag", "diag --url http://127.0.0.1:8480 (--token T | --pin P) [--self-test] [--json]", runDiag},
       {"rules", "rules check FILE | rules eval FILE --facts FACTS.json [--today YYYY-MM-DD]", runRules},
       {"face", "face compare A B [--aligned] [--config FILE] [--json] | face eval --dataset DIR [--aligned] [--chip-like jpeg|jp2] [--limit N] [--config FILE] [--json]", runFace},
+      {"conformance", "conformance [--case ID|GROUP] [--verbose]", runConformance},
   };
   return all;
 }

@@ -25,6 +25,7 @@ Poco::JSON::Object::Ptr paJson(const mrtd::pki::PassiveAuthResult& r) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("status", toString(r.status));
   o->set("reasons", strings(r.reasons));
+  o->set("codes", strings(r.codes));
   o->set("digest_algorithm", r.digestAlgorithm);
   o->set("signature_algorithm", r.signatureAlgorithm);
   Poco::JSON::Object::Ptr hashes = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -50,6 +51,7 @@ Poco::JSON::Object::Ptr paJson(const mrtd::pki::PassiveAuthResult& r) {
   o->set("checks", checks);
   o->set("tolerances", strings(r.tolerances));
   o->set("notes", strings(r.notes));
+  o->set("warnings", strings(r.warnings));
   return o;
 }
 

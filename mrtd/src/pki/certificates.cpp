@@ -57,6 +57,15 @@ std::string validityProblem(X509* cert, std::time_t at) {
   return "";
 }
 
+std::string validityCode(X509* cert, std::time_t at) {
+  std::time_t t = at;
+  if (X509_cmp_time(X509_get0_notBefore(cert), &t) > 0) return "not-yet-valid";
+  if (X509_cmp_time(X509_get0_notAfter(cert), &t) < 0) return "expired";
+  return "";
+}
+
+bool hasUnknownCriticalExtension(X509* cert) { return (X509_get_extension_flags(cert) & EXFLAG_CRITICAL) != 0; }
+
 namespace {
 Bytes keyId(const ASN1_OCTET_STRING* s) {
   if (!s) return {};

@@ -9,29 +9,35 @@
 namespace portti::mrtd::pki {
 
 std::string verifySignerInfo(const SignedData& sd, const SignerInfo& si, EVP_PKEY* key,
-                             std::vector<std::string>& tolerances) {
+                             std::vector<std::string>& tolerances, std::string* code) {
+  auto fail = [code](const char* c, std::string why) {
+    if (code) *code = c;
+    return why;
+  };
   std::string digestName;
   SignatureScheme scheme;
   try {
     Tlv alg = decodeOne(si.digestAlgorithm);
     Tlv o = decodeFirst(alg.value);
     auto n = o.tag == 0x06 ? digestNameOfOid(oidToText(o.value)) : std::nullopt;
-    if (!n) return "unsupported SignerInfo digestAlgorithm";
+    if (!n) return fail("sod.unsupported-digest", "unsupported SignerInfo digestAlgorithm");
     digestName = *n;
     scheme = signatureScheme(si.signatureAlgorithm, digestName);
   } catch (const Error& e) {
-    return e.detail();
+    return fail("sod.unsupported-signature-algorithm", e.detail());
   }
   // ICAO Doc 9303-10 4.6.2.3: signedAttrs are mandatory, with contentType and messageDigest.
-  if (si.signedAttributes.empty()) return "SignerInfo has no signed attributes";
-  if (!si.contentTypeAttribute) return "signed attributes lack contentType";
+  if (si.signedAttributes.empty()) return fail("sod.no-signed-attributes", "SignerInfo has no signed attributes");
+  if (!si.contentTypeAttribute) return fail("sod.content-type-attribute", "signed attributes lack contentType");
   if (*si.contentTypeAttribute != sd.eContentType)
-    return "contentType attribute " + *si.contentTypeAttribute + " differs from eContentType " + sd.eContentType;
-  if (!si.messageDigestAttribute) return "signed attributes lack messageDigest";
+    return fail("sod.content-type-attribute",
+                "contentType attribute " + *si.contentTypeAttribute + " differs from eContentType " + sd.eContentType);
+  if (!si.messageDigestAttribute) return fail("sod.message-digest-mismatch", "signed attributes lack messageDigest");
   Bytes md = digest(digestName, sd.eContent);
   if (md.size() != si.messageDigestAttribute->size() ||
       CRYPTO_memcmp(md.data(), si.messageDigestAttribute->data(), md.size()) != 0)
-    return "messageDigest attribute does not match the " + digestName + " hash of the signed content";
+    return fail("sod.message-digest-mismatch",
+                "messageDigest attribute does not match the " + digestName + " hash of the signed content");
   if (verifySignature(key, scheme, si.signedAttributes, si.signature)) return "";
   // Issuers pair a digestAlgorithm with a signatureAlgorithm naming another hash (e.g. SHA-512 with
   // sha256WithRSAEncryption). Both hashes are sound; the second is a named, recorded tolerance.
@@ -43,7 +49,7 @@ std::string verifySignerInfo(const SignedData& sd, const SignerInfo& si, EVP_PKE
       return "";
     }
   }
-  return "signature (" + scheme.name + ") over the signed attributes does not verify";
+  return fail("sod.signature-invalid", "signature (" + scheme.name + ") over the signed attributes does not verify");
 }
 
 namespace {

@@ -90,6 +90,22 @@ void addExt(X509* cert, X509* issuer, int nid, const char* value) {
   X509_EXTENSION_free(ext);
 }
 
+// A critical extension under a private arc (1.3.6.1.4.1.99999 is not assigned to anyone we know).
+void addUnknownCriticalExtension(X509* cert) {
+  AsnObjPtr obj(OBJ_txt2obj("1.3.6.1.4.1.99999.1.1", 1));
+  ASN1_OCTET_STRING* value = ASN1_OCTET_STRING_new();
+  const unsigned char nullDer[] = {0x05, 0x00};
+  X509_EXTENSION* ext = nullptr;
+  if (obj && value && ASN1_OCTET_STRING_set(value, nullDer, sizeof nullDer) == 1)
+    ext = X509_EXTENSION_create_by_OBJ(nullptr, obj.get(), 1, value);
+  ASN1_OCTET_STRING_free(value);
+  if (!ext || X509_add_ext(cert, ext, -1) != 1) {
+    X509_EXTENSION_free(ext);
+    throwCrypto(kStep, "cannot add the unknown critical extension");
+  }
+  X509_EXTENSION_free(ext);
+}
+
 std::string signatureOidFor(EVP_PKEY* key, const std::string& digestName) {
   static const std::map<std::string, std::pair<std::string, std::string>> oids = {
       {"SHA-1", {"1.2.840.10045.4.1", "1.2.840.113549.1.1.5"}},
@@ -180,36 +196,54 @@ SignerCredentials issueCertificate(const CertificateRequest& req, const SignerCr
   X509* signerCert = issuer ? issuerCert.get() : cert.get();
   addExt(cert.get(), signerCert, NID_subject_key_identifier, "hash");
   addExt(cert.get(), signerCert, NID_authority_key_identifier, "keyid:always");
-  if (req.ca) {
-    addExt(cert.get(), signerCert, NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
-    addExt(cert.get(), signerCert, NID_key_usage, "critical,keyCertSign,cRLSign");
-  } else {
-    addExt(cert.get(), signerCert, NID_key_usage, "critical,digitalSignature");
-  }
+  if (req.ca) addExt(cert.get(), signerCert, NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
+  const std::string usage =
+      !req.keyUsage.empty() ? req.keyUsage : req.ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature";
+  addExt(cert.get(), signerCert, NID_key_usage, usage.c_str());
+  if (req.unknownCriticalExtension) addUnknownCriticalExtension(cert.get());
   if (X509_sign(cert.get(), issuer ? issuerKey.get() : key.get(), EVP_sha256()) <= 0)
     throwCrypto(kStep, "cannot sign certificate " + req.commonName);
   SignerCredentials out;
   out.certificate = derOf(cert.get());
+  // The signature BIT STRING ends the certificate: its last byte belongs to the signature value.
+  if (req.corruptSignature) out.certificate.back() ^= 0x01;
   out.privateKey = pkcs8Der(key.get());
   return out;
 }
 
 Bytes buildSignedData(const std::string& contentType, ByteView content, const SignerCredentials& signer,
                       const std::string& digestName, bool corruptSignature) {
-  X509Ptr cert = parseCertificate(signer.certificate, "signer certificate");
-  PkeyPtr key = privateKey(signer.privateKey);
-  const Bytes digestAlg = encodeTlv(0x30, oidDer(digestOid(digestName)));
-  // Signed attributes (RFC 5652 5.3, Doc 9303-10 4.6.2.3): contentType and messageDigest, in DER
-  // SET OF order (sorted by encoding).
+  SignedDataFaults faults;
+  faults.corruptSignature = corruptSignature;
+  return buildSignedData(contentType, content, signer, digestName, faults);
+}
+
+namespace {
+// Signed attributes (RFC 5652 5.3, Doc 9303-10 4.6.2.3): contentType and messageDigest, in DER
+// SET OF order (sorted by encoding); the body of the SET, without its tag.
+Bytes signedAttributes(const std::string& contentType, const Bytes& messageDigest) {
   std::vector<Bytes> attrs = {
       encodeTlv(0x30, concat({oidDer(oid::kContentTypeAttr), encodeTlv(0x31, oidDer(contentType))})),
-      encodeTlv(0x30, concat({oidDer(oid::kMessageDigestAttr),
-                              encodeTlv(0x31, encodeTlv(0x04, digest(digestName, content)))})),
+      encodeTlv(0x30, concat({oidDer(oid::kMessageDigestAttr), encodeTlv(0x31, encodeTlv(0x04, messageDigest))})),
   };
   std::sort(attrs.begin(), attrs.end(), derLess);
-  Bytes attrBody = concat({attrs[0], attrs[1]});
-  Bytes signature = sign(key.get(), digestName, encodeTlv(0x31, attrBody));
-  if (corruptSignature) signature.back() ^= 0x01;
+  return concat({attrs[0], attrs[1]});
+}
+}  // namespace
+
+Bytes buildSignedData(const std::string& contentType, ByteView content, const SignerCredentials& signer,
+                      const std::string& digestName, const SignedDataFaults& faults) {
+  X509Ptr cert = parseCertificate(signer.certificate, "signer certificate");
+  PkeyPtr key = privateKey(signer.privateKey);
+  const Bytes digestAlg = encodeTlv(0x30, oidDer(faults.signerInfoDigestOid.value_or(digestOid(digestName))));
+  Bytes messageDigest = digest(digestName, content);
+  if (faults.wrongMessageDigest) messageDigest[0] ^= 0x01;
+  const Bytes attrBody = signedAttributes(faults.contentTypeAttribute.value_or(contentType), messageDigest);
+  Bytes signedBytes = encodeTlv(0x31, attrBody);
+  if (faults.signOtherContent) signedBytes = encodeTlv(0x31, signedAttributes(contentType, digest(digestName, *faults.signOtherContent)));
+  if (faults.noSignedAttributes) signedBytes.assign(content.begin(), content.end());
+  Bytes signature = sign(key.get(), digestName, signedBytes);
+  if (faults.corruptSignature) signature.back() ^= 0x01;
   Bytes sigAlg = oidDer(signatureOidFor(key.get(), digestName));
   if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_EC) sigAlg = concat({sigAlg, Bytes{0x05, 0x00}});
   unsigned char* serial = nullptr;
@@ -219,11 +253,13 @@ Bytes buildSignedData(const std::string& contentType, ByteView content, const Si
   OPENSSL_free(serial);
   Bytes signerInfo = encodeTlv(
       0x30, concat({integer(1), encodeTlv(0x30, concat({derOf(X509_get_issuer_name(cert.get())), serialDer})),
-                    digestAlg, encodeTlv(0xA0, attrBody), encodeTlv(0x30, sigAlg), encodeTlv(0x04, signature)}));
+                    digestAlg, faults.noSignedAttributes ? Bytes{} : encodeTlv(0xA0, attrBody),
+                    encodeTlv(0x30, sigAlg), encodeTlv(0x04, signature)}));
   Bytes signedData = encodeTlv(
       0x30, concat({integer(3), encodeTlv(0x31, digestAlg),
                     encodeTlv(0x30, concat({oidDer(contentType), encodeTlv(0xA0, encodeTlv(0x04, content))})),
-                    encodeTlv(0xA0, signer.certificate), encodeTlv(0x31, signerInfo)}));
+                    faults.omitCertificate ? Bytes{} : encodeTlv(0xA0, signer.certificate),
+                    encodeTlv(0x31, signerInfo)}));
   return encodeTlv(0x30, concat({oidDer(oid::kSignedData), encodeTlv(0xA0, signedData)}));
 }
 
@@ -236,9 +272,12 @@ Bytes buildSod(const std::string& hashAlgorithm, const std::map<int, Bytes>& dat
     Bytes one = encodeTlv(0x30, concat({integer(number), encodeTlv(0x04, digest(hashAlgorithm, bytes))}));
     hashes.insert(hashes.end(), one.begin(), one.end());
   }
-  Bytes lds = encodeTlv(0x30, concat({integer(0), encodeTlv(0x30, oidDer(digestOid(hashAlgorithm))),
+  Bytes lds = encodeTlv(0x30, concat({integer(options.version),
+                                      encodeTlv(0x30, oidDer(options.hashAlgorithmOid.value_or(digestOid(hashAlgorithm)))),
                                       encodeTlv(0x30, hashes)}));
-  return encodeTlv(0x77, buildSignedData(options.eContentType, lds, signer, hashAlgorithm, options.corruptSignature));
+  SignedDataFaults faults = options.faults;
+  faults.corruptSignature = faults.corruptSignature || options.corruptSignature;
+  return encodeTlv(0x77, buildSignedData(options.eContentType, lds, signer, hashAlgorithm, faults));
 }
 
 Bytes buildMasterList(const std::vector<Bytes>& cscas, const SignerCredentials& signer) {
@@ -251,12 +290,13 @@ Bytes buildMasterList(const std::vector<Bytes>& cscas, const SignerCredentials& 
   return buildSignedData(oid::kCscaMasterList, list, signer, "SHA-256");
 }
 
-Bytes buildCrl(const SignerCredentials& issuer, const std::vector<Bytes>& revoked, std::time_t thisUpdate) {
+Bytes buildCrl(const SignerCredentials& issuer, const std::vector<Bytes>& revoked, std::time_t thisUpdate,
+               long validDays) {
   X509Ptr cert = parseCertificate(issuer.certificate, "CRL issuer");
   PkeyPtr key = privateKey(issuer.privateKey);
   X509CrlPtr crl(X509_CRL_new());
   using TimePtr = std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME, ASN1_TIME_free>>;
-  TimePtr last(ASN1_TIME_set(nullptr, thisUpdate)), next(ASN1_TIME_set(nullptr, thisUpdate + 90L * 86400));
+  TimePtr last(ASN1_TIME_set(nullptr, thisUpdate)), next(ASN1_TIME_set(nullptr, thisUpdate + validDays * 86400));
   if (!crl || !last || !next || X509_CRL_set_version(crl.get(), 1) != 1 ||
       X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(cert.get())) != 1 ||
       X509_CRL_set1_lastUpdate(crl.get(), last.get()) != 1 || X509_CRL_set1_nextUpdate(crl.get(), next.get()) != 1)

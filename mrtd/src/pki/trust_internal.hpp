@@ -40,6 +40,10 @@ CertPtr makeEntry(ByteView der, const std::string& source);
 bool isCa(X509* cert);
 /// Empty when `cert` is valid at `at`, else the reason.
 std::string validityProblem(X509* cert, std::time_t at);
+/// "expired" / "not-yet-valid" for a certificate outside its validity at `at`, else empty.
+std::string validityCode(X509* cert, std::time_t at);
+/// True when `cert` has a critical extension OpenSSL does not know (RFC 5280 4.2: reject).
+bool hasUnknownCriticalExtension(X509* cert);
 
 /// Outcome of looking for the issuer of a certificate among candidates.
 struct IssuerSearch {
@@ -57,9 +61,10 @@ IssuerSearch findIssuer(const CertEntry& cert, const std::vector<CertPtr>& candi
 
 /// Checks one SignerInfo of a SignedData: contentType attribute = eContentType, messageDigest =
 /// hash(eContent) with its digestAlgorithm, and the signature over the signed attributes under the
-/// scheme of its signatureAlgorithm, with `key`. Empty string on success, else the reason.
+/// scheme of its signatureAlgorithm, with `key`. Empty string on success, else the reason; `code`
+/// (when given) receives the reason code ("sod.message-digest-mismatch", ...).
 std::string verifySignerInfo(const SignedData& sd, const SignerInfo& si, EVP_PKEY* key,
-                             std::vector<std::string>& tolerances);
+                             std::vector<std::string>& tolerances, std::string* code = nullptr);
 /// The certificate a SignerInfo names (issuer + serial, names compared as RDN sets; or SKI).
 CertPtr findSignerCertificate(const SignerInfo& si, const std::vector<CertPtr>& certs,
                               std::vector<std::string>& tolerances);

@@ -3,9 +3,11 @@
 #include <openssl/pem.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include "trust_internal.hpp"
 
@@ -73,6 +75,83 @@ Kind derKind(ByteView data) {
   opensslErrors();
   return Kind::Unknown;
 }
+// RFC 4648 base64 as LDIF writes it (no line breaks left after unfolding); nullopt when malformed.
+std::optional<Bytes> base64Decode(std::string_view text) {
+  Bytes out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  std::size_t pad = 0;
+  for (char c : text) {
+    int v;
+    if (c >= 'A' && c <= 'Z') v = c - 'A';
+    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') v = c - '0' + 52;
+    else if (c == '+') v = 62;
+    else if (c == '/') v = 63;
+    else if (c == '=') { ++pad; continue; }
+    else if (c == ' ' || c == '\r' || c == '\n' || c == '\t') continue;
+    else return std::nullopt;
+    if (pad) return std::nullopt;  // data after padding
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<std::uint8_t>(acc >> bits));
+      acc &= (1u << bits) - 1;
+    }
+  }
+  if (pad > 2) return std::nullopt;
+  return out;
+}
+
+// One LDIF attribute line after unfolding: "name:: base64" or "name: value".
+struct LdifAttribute {
+  std::string name;  ///< lower case, options kept ("usercertificate;binary")
+  std::string value;
+  bool base64 = false;
+};
+
+// RFC 2849: entries separated by empty lines, a line starting with one space continues the line
+// before, lines starting with '#' are comments.
+std::vector<std::vector<LdifAttribute>> parseLdif(std::string_view text) {
+  std::vector<std::vector<LdifAttribute>> entries(1);
+  std::vector<std::string> lines;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line(text.substr(pos, end - pos));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty() && line[0] == ' ' && !lines.empty() && !lines.back().empty()) lines.back() += line.substr(1);
+    else lines.push_back(line);
+    pos = end + 1;
+  }
+  for (const std::string& line : lines) {
+    if (line.empty()) {
+      if (!entries.back().empty()) entries.emplace_back();
+      continue;
+    }
+    if (line[0] == '#') continue;
+    std::size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    LdifAttribute a;
+    a.name = line.substr(0, colon);
+    for (char& c : a.name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::size_t v = colon + 1;
+    if (v < line.size() && line[v] == ':') a.base64 = true, ++v;
+    while (v < line.size() && line[v] == ' ') ++v;
+    a.value = line.substr(v);
+    entries.back().push_back(std::move(a));
+  }
+  if (entries.back().empty()) entries.pop_back();
+  return entries;
+}
+
+bool looksLikeLdif(const fs::path& path, ByteView data) {
+  if (path.extension() == ".ldif") return true;
+  std::string head(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(data.size(), 8)));
+  return head.rfind("dn:", 0) == 0 || head.rfind("version:", 0) == 0;
+}
 }  // namespace
 
 TrustStore::TrustStore() : impl_(std::make_unique<detail::TrustStoreImpl>()) {}
@@ -139,6 +218,49 @@ void TrustStore::addCrl(ByteView data, const std::string& source) {
   }
 }
 
+std::size_t TrustStore::addLdif(std::string_view text, const std::string& source) {
+  std::size_t loaded = 0;
+  std::size_t entryNumber = 0;
+  for (const auto& entry : parseLdif(text)) {
+    ++entryNumber;
+    std::string dn;
+    for (const LdifAttribute& a : entry)
+      if (a.name == "dn") dn = a.value;
+    const std::string where = source + " entry " + std::to_string(entryNumber) + (dn.empty() ? std::string() : " (" + dn + ")");
+    for (const LdifAttribute& a : entry) {
+      const bool ml = a.name == "pkdmasterlistcontent" || a.name == "pkdmasterlistcontent;binary";
+      const bool cert = a.name == "usercertificate;binary" || a.name == "usercertificate" || a.name == "cacertificate;binary";
+      const bool crl = a.name == "certificaterevocationlist;binary" || a.name == "certificaterevocationlist";
+      if (!ml && !cert && !crl) continue;
+      std::optional<Bytes> der = a.base64 ? base64Decode(a.value) : std::nullopt;
+      if (!der || der->empty()) {
+        impl_->skipped.push_back(where + ": " + a.name + " is not a base64 value");
+        continue;
+      }
+      try {
+        if (ml) {
+          addMasterList(*der, where);
+        } else if (cert) {
+          // A collection is not an operator's explicit choice of anchor: CSCAs reach the store in
+          // master lists (whose signer must chain to a given anchor) or as files of their own.
+          CertPtr e = makeEntry(*der, where);
+          if (isCa(e->x.get())) {
+            impl_->skipped.push_back(where + ": a CA certificate in an LDIF collection is not an anchor");
+            continue;
+          }
+          impl_->otherCertificates.push_back(e);
+        } else {
+          addCrl(*der, where);
+        }
+        ++loaded;
+      } catch (const Error& e) {
+        impl_->skipped.push_back(where + ": " + e.what());
+      }
+    }
+  }
+  return loaded;
+}
+
 void TrustStore::addPath(const std::string& path) {
   fs::path p(path);
   std::error_code ec;
@@ -149,6 +271,10 @@ void TrustStore::addPath(const std::string& path) {
     std::sort(files.begin(), files.end());
     for (const fs::path& f : files) {
       Bytes data = readFile(f);
+      if (looksLikeLdif(f, data)) {
+        addLdif(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()), f.string());
+        continue;
+      }
       // Private keys (the test PKI keeps them beside the certificates) are never trust material.
       if (isPem(data) && !contains(data, "-----BEGIN CERTIFICATE") && !contains(data, "-----BEGIN X509 CRL")) {
         impl_->skipped.push_back(f.string() + ": not a certificate or CRL");
@@ -174,6 +300,11 @@ void TrustStore::addPath(const std::string& path) {
   }
   if (!fs::is_regular_file(p, ec)) throw Error(ErrorArea::Pki, "LOAD TRUST", "no such file or folder: " + path);
   Bytes data = readFile(p);
+  if (looksLikeLdif(p, data)) {
+    if (addLdif(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()), path) == 0)
+      throw Error(ErrorArea::Pki, "LOAD TRUST", path + ": LDIF without a master list, certificate or CRL");
+    return;
+  }
   if (isPem(data)) {
     bool any = false;
     if (contains(data, "-----BEGIN CERTIFICATE")) addCertificate(data, path), any = true;

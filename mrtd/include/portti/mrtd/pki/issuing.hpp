@@ -35,21 +35,46 @@ struct CertificateRequest {
   /// Certify this existing key (PKCS#8 DER) instead of generating one (re-issued and link
   /// certificates); `key` and `explicitEcParameters` are then ignored.
   std::optional<SecretBytes> existingKey;
+  /// keyUsage extension value as OpenSSL config text ("critical,digitalSignature"); empty: the
+  /// default of a CSCA or DSC (faults: a DSC that may only sign certificates).
+  std::string keyUsage;
+  /// Adds a critical extension of a private OID no verifier knows (fault: RFC 5280 4.2 says reject).
+  bool unknownCriticalExtension = false;
+  /// Flips a bit of the certificate's signature (fault: the issuer's key does not verify it).
+  bool corruptSignature = false;
 };
 
 /// Generates a key pair and a certificate for it, signed by `issuer` (nullptr: self-signed) with
 /// SHA-256. Throws Error{Crypto}.
 SignerCredentials issueCertificate(const CertificateRequest& request, const SignerCredentials* issuer);
 
+/// Faults of a CMS SignedData, each something a verifier must refuse (conformance suite). All off
+/// by default.
+struct SignedDataFaults {
+  bool corruptSignature = false;   ///< flips a bit of the signature
+  bool omitCertificate = false;    ///< no certificates [0]: the signer certificate is missing
+  bool wrongMessageDigest = false; ///< the messageDigest attribute does not match (still signed)
+  bool noSignedAttributes = false; ///< signature directly over the content, no signedAttrs
+  std::optional<std::string> contentTypeAttribute;  ///< a contentType attribute other than eContentType
+  std::optional<Bytes> signOtherContent;  ///< the signature is over the attributes of this content
+  std::optional<std::string> signerInfoDigestOid;   ///< SignerInfo digestAlgorithm written as this OID
+};
+
 /// CMS SignedData ContentInfo over `content` (eContentType `contentType`, dotted OID) with signed
 /// attributes contentType and messageDigest, signed by `signer` with `digestName` ("SHA-256").
 /// `corruptSignature` flips a bit of the signature (fault injection).
 Bytes buildSignedData(const std::string& contentType, ByteView content, const SignerCredentials& signer,
                       const std::string& digestName, bool corruptSignature = false);
+/// The same with any set of faults.
+Bytes buildSignedData(const std::string& contentType, ByteView content, const SignerCredentials& signer,
+                      const std::string& digestName, const SignedDataFaults& faults);
 
 struct SodOptions {
   std::string eContentType = "2.23.136.1.1.1";  ///< id-icao-mrtd-security-ldsSecurityObject
   bool corruptSignature = false;                ///< fault `bad-signature`
+  SignedDataFaults faults;                      ///< conformance faults of the CMS envelope
+  std::optional<std::string> hashAlgorithmOid;  ///< LDSSecurityObject hashAlgorithm written as this OID
+  int version = 0;                              ///< LDSSecurityObject version as written
 };
 
 /// EF.SOD (tag 77) holding an LDSSecurityObject V0 with `hashAlgorithm` ("SHA-256", ...) hashes of
@@ -60,8 +85,10 @@ Bytes buildSod(const std::string& hashAlgorithm, const std::map<int, Bytes>& dat
 /// A CscaMasterList (version 0, the given CSCA certificates) signed by `signer`.
 Bytes buildMasterList(const std::vector<Bytes>& cscaCertificates, const SignerCredentials& signer);
 
-/// A v2 CRL of `issuer` (a CSCA) listing `revoked` certificates, valid from `thisUpdate` for 90 days.
-Bytes buildCrl(const SignerCredentials& issuer, const std::vector<Bytes>& revoked, std::time_t thisUpdate);
+/// A v2 CRL of `issuer` (a CSCA) listing `revoked` certificates, valid from `thisUpdate` for
+/// `validDays` days (nextUpdate; issuers publish at least every 90 days).
+Bytes buildCrl(const SignerCredentials& issuer, const std::vector<Bytes>& revoked, std::time_t thisUpdate,
+               long validDays = 90);
 
 /// Paths of what makeTestPki wrote.
 struct TestPki {

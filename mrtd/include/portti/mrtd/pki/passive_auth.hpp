@@ -32,7 +32,19 @@ struct PaOptions {
 struct PassiveAuthResult {
   PaStatus status = PaStatus::Invalid;
   std::vector<std::string> reasons;  ///< why not valid (exact: which DG, which certificate, why)
+  /// One stable reason code per failure, for machines (docs/conformance.md lists them):
+  ///  sod.malformed, sod.wrong-content-type, sod.unsupported-digest, sod.signer-certificate-missing,
+  ///  sod.signer-key-refused, sod.no-signed-attributes, sod.content-type-attribute,
+  ///  sod.message-digest-mismatch, sod.signature-invalid, dgN.not-in-sod, dgN.hash-mismatch,
+  ///  trust.no-csca (indeterminate), cert.dsc-signature-invalid, cert.dsc-expired,
+  ///  cert.dsc-not-yet-valid, cert.csca-expired, cert.csca-not-yet-valid, cert.csca-not-ca,
+  ///  cert.csca-key-usage, cert.dsc-key-usage, cert.dsc-unknown-critical-extension,
+  ///  cert.csca-unknown-critical-extension, cert.dsc-revoked, cert.csca-revoked.
+  std::vector<std::string> codes;
   std::vector<std::string> notes;    ///< facts that do not change the status (e.g. revocation not checked)
+  /// Warnings that do not change the status but an operator must see, each "code: text"
+  /// (crl.past-next-update: a CRL used although its nextUpdate has passed).
+  std::vector<std::string> warnings;
   CheckStatus signature = CheckStatus::NotDone;    ///< SOD SignerInfo under the DSC key
   CheckStatus hashes = CheckStatus::NotDone;       ///< every given DG against the SOD
   CheckStatus chain = CheckStatus::NotDone;        ///< DSC issued by a trusted CSCA, validity, usage
@@ -43,6 +55,7 @@ struct PassiveAuthResult {
   std::map<int, Bytes> dgHashes;         ///< as listed in the SOD
   std::vector<int> checkedDgs;           ///< DGs whose hash matched
   std::string signerSubject, signerIssuer;  ///< the DSC
+  std::string signerCountry;                ///< countryName (C) of the DSC subject, e.g. "UT"
   std::string cscaSubject;                  ///< the anchor that issued the DSC
   std::string cscaSource;                   ///< file or master list it came from
   /// Named deviations from Doc 9303 that were accepted, each by a general rule:

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "portti/mrtd/bytes.hpp"
@@ -43,6 +44,14 @@ class TrustStore {
   void addMasterList(ByteView der, const std::string& source = "master list");
   /// A CRL (DER or PEM); its signature is checked against its issuing CSCA when it is used.
   void addCrl(ByteView derOrPem, const std::string& source = "crl");
+
+  /// An LDIF collection of the ICAO PKD (RFC 2849): CSCA master lists (`pkdMasterListContent`),
+  /// certificates (`userCertificate;binary`) and CRLs (`certificateRevocationList;binary`), as
+  /// base64 `::` values with folded lines. A master list's signer is checked as for any list; its
+  /// certificates are DSCs (never anchors: a CA certificate in a collection is skipped, CSCAs come
+  /// in master lists or as files of their own). Returns the number of objects loaded; unreadable
+  /// objects are skipped and listed in skipped(). `addPath` takes `.ldif` files.
+  std::size_t addLdif(std::string_view text, const std::string& source = "ldif");
 
   /// Number of explicit anchors plus CA certificates of trusted master lists at time `at`.
   std::size_t anchorCount(std::time_t at) const;
