@@ -15,6 +15,10 @@
 #include <Poco/URI.h>
 #include <openssl/crypto.h>
 
+#include "portti/firmware/web/speech.hpp"
+#include "portti/firmware/web/state_stream.hpp"
+#include "portti/firmware/web/static_files.hpp"
+
 #include <sstream>
 
 namespace portti::firmware {
@@ -115,6 +119,7 @@ struct ApiServer::Impl {
   Parts parts;
   TechnicianAuth auth;
   RequestRateLimiter limiter;
+  web::Speech speech;
   std::unique_ptr<Poco::Net::ServerSocket> socket;
   std::unique_ptr<Poco::Net::HTTPServer> server;
 
@@ -194,6 +199,12 @@ struct ApiServer::Impl {
       const StateChange c = wait ? parts.feed->waitNewer(after, std::chrono::seconds(25)) : parts.feed->latest();
       return reply(response, HTTPResponse::HTTP_OK, stateJson(c));
     }
+    if (post && path == "/api/speak") {
+      const Object::Ptr b = body(request);
+      const std::string problem = speech.say(b->optValue<std::string>("lang", ""), b->optValue<std::string>("text", ""));
+      if (!problem.empty()) return reply(response, HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, message("error", problem));
+      return reply(response, HTTPResponse::HTTP_ACCEPTED, message("status", "speaking"));
+    }
     if (post && path == "/api/transaction/start") {
       machine.requestStart();
       return reply(response, HTTPResponse::HTTP_ACCEPTED, message("status", "start requested"));
@@ -255,7 +266,13 @@ class Handler : public Poco::Net::HTTPRequestHandler {
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit Factory(ApiServer::Impl& impl) : impl_(impl) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override { return new Handler(impl_); }
+  // /api/events streams the state; other /api/ paths are the API; everything else is the UI's files.
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest& request) override {
+    const std::string path = Poco::URI(request.getURI()).getPath();
+    if (path == "/api/events" && impl_.parts.feed) return new web::StateStreamHandler(*impl_.parts.feed);
+    if (!path.starts_with("/api/") && !impl_.config.uiRoot.empty()) return new web::StaticFileHandler(impl_.config.uiRoot);
+    return new Handler(impl_);
+  }
 
  private:
   ApiServer::Impl& impl_;

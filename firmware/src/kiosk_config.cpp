@@ -173,6 +173,7 @@ KioskConfig KioskConfig::load(const fs::path& file) {
   c.api.maxFailures = static_cast<int>(r.integer("api.max_failures", 5, 1, 100));
   c.api.lockout = std::chrono::seconds(r.integer("api.lockout_seconds", 300, 1, 86400));
   c.api.requestsPerMinute = static_cast<int>(r.integer("api.requests_per_minute", 120, 1, 100000));
+  c.api.uiRoot = r.path("api.ui_root");
 
   c.machine.mode = c.mode;
   for (auto& [state, timeout] : c.machine.timeouts.perState)

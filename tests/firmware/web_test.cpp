@@ -2,9 +2,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
-#include "portti/firmware/web/state_hub.hpp"
+#include "portti/firmware/web/speech.hpp"
 #include "portti/firmware/web/static_files.hpp"
 
 namespace fs = std::filesystem;
@@ -52,19 +51,21 @@ TEST(ContentType, ByExtension) {
   EXPECT_EQ(contentTypeFor("x.bin"), "application/octet-stream");
 }
 
-TEST(StateHub, WaitersSeeTheNextStateAndTimeOutOtherwise) {
-  StateHub hub;
-  EXPECT_EQ(hub.latest().sequence, 0u);
-  EXPECT_EQ(hub.waitNewer(0, std::chrono::milliseconds(10)).sequence, 0u);  // timed out
-  std::thread publisher([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    hub.publish(R"({"state":"idle"})");
-  });
-  const PublishedState s = hub.waitNewer(0, std::chrono::seconds(5));
-  publisher.join();
-  EXPECT_EQ(s.sequence, 1u);
-  EXPECT_EQ(s.json, R"({"state":"idle"})");
-  hub.close();
-  EXPECT_TRUE(hub.closed());
-  EXPECT_EQ(hub.waitNewer(1, std::chrono::seconds(5)).sequence, 1u);  // returns at once when closed
+TEST(Speech, SpeaksOnlyKnownLanguagesAndPassesTheTextAsData) {
+  namespace fs = std::filesystem;
+  const fs::path out = fs::temp_directory_path() / ("portti-speech-" + std::to_string(::getpid()));
+  {
+    // A stand-in synthesiser that writes its arguments: what espeak-ng would be given.
+    Speech speech({"sh", "-c", "printf '%s|' \"$@\" > " + out.string(), "speak"});
+    EXPECT_NE(speech.say("xx", "hello"), "");
+    EXPECT_NE(speech.say("fi", ""), "");
+    EXPECT_NE(speech.say("fi", std::string(1001, 'a')), "");
+    EXPECT_EQ(speech.say("fi", "--help; rm -rf /"), "");
+  }  // the destructor waits for the child
+  std::ifstream in(out);
+  std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(written, "-v|fi|--|--help; rm -rf /|");
+  fs::remove(out);
+  Speech missing({"/nonexistent/espeak"});
+  EXPECT_EQ(missing.say("en", "hi"), "cannot start /nonexistent/espeak");
 }

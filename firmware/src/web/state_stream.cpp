@@ -12,13 +12,16 @@ void StateStreamHandler::handleRequest(Poco::Net::HTTPServerRequest&, Poco::Net:
   response.set("Cache-Control", "no-store");
   response.setChunkedTransferEncoding(true);
   std::ostream& out = response.send();
-  std::uint64_t sent = 0;
-  // Ends when the browser goes away (the write fails) or the server closes the hub.
-  while (out.good() && !hub_.closed()) {
-    const PublishedState s = hub_.waitNewer(sent, heartbeat_);
-    if (s.sequence > sent) {
-      out << "id: " << s.sequence << "\ndata: " << s.json << "\n\n";
-      sent = s.sequence;
+  // The current state first, then every change; ends when the browser goes away (a write fails).
+  StateChange state = feed_.latest();
+  std::uint64_t sent = state.sequence;
+  out << "id: " << state.sequence << "\ndata: " << stateJson(state) << "\n\n";
+  out.flush();
+  while (out.good()) {
+    state = feed_.waitNewer(sent, heartbeat_);
+    if (state.sequence > sent) {
+      out << "id: " << state.sequence << "\ndata: " << stateJson(state) << "\n\n";
+      sent = state.sequence;
     } else {
       out << ": keep-alive\n\n";
     }

@@ -48,6 +48,7 @@ struct ApiConfig {
   int maxFailures = 5;
   std::chrono::seconds lockout{300};
   int requestsPerMinute = 120;
+  std::filesystem::path uiRoot;  ///< the kiosk UI's files (ui/), served at /; none when empty
 };
 
 struct KioskConfig {

@@ -6,18 +6,18 @@
 
 #include <chrono>
 
-#include "portti/firmware/web/state_hub.hpp"
+#include "portti/firmware/api_server.hpp"
 
 namespace portti::firmware::web {
 
 class StateStreamHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  explicit StateStreamHandler(const StateHub& hub, std::chrono::milliseconds heartbeat = std::chrono::seconds(15))
-      : hub_(hub), heartbeat_(heartbeat) {}
+  explicit StateStreamHandler(StateFeed& feed, std::chrono::milliseconds heartbeat = std::chrono::seconds(5))
+      : feed_(feed), heartbeat_(heartbeat) {}
   void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
 
  private:
-  const StateHub& hub_;
+  StateFeed& feed_;
   std::chrono::milliseconds heartbeat_;
 };
 
