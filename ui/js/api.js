@@ -16,7 +16,6 @@ export const api = {
   cancel: () => call('POST', '/api/transaction/cancel', {}),
   caseNumber: (value) => call('POST', '/api/case', { case: value }),
   mrz: (value) => call('POST', '/api/mrz', { mrz: value }),
-  callOfficer: () => call('POST', '/api/officer', {}),
   // Technician calls carry the PIN each time; the page keeps it in memory only.
   diagnostics: (pin) => call('GET', '/api/diagnostics', undefined, pin),
   selfTest: (pin) => call('POST', '/api/diagnostics/self-test', {}, pin),
