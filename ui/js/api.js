@@ -1,7 +1,7 @@
-// porttid's local HTTP API: the one place that knows its paths.
-async function call(method, path, body, token) {
+// porttid's local HTTP API (firmware/api_server.cpp): the one place that knows its paths.
+async function call(method, path, body, pin) {
   const headers = { 'Content-Type': 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
+  if (pin) headers['X-Technician-Pin'] = pin;
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let data = {};
@@ -12,19 +12,16 @@ async function call(method, path, body, token) {
 
 export const api = {
   state: () => call('GET', '/api/state'),
-  start: (caseRef) => call('POST', '/api/transaction/start', caseRef ? { case_ref: caseRef } : {}),
+  start: () => call('POST', '/api/transaction/start', {}),
   cancel: () => call('POST', '/api/transaction/cancel', {}),
-  accessKey: (key) => call('POST', '/api/transaction/access-key', key),
-  moreTime: () => call('POST', '/api/transaction/more-time', {}),
-  callOfficer: () => call('POST', '/api/officer', {}),
-  login: (pin) => call('POST', '/api/tech/login', { pin }),
-  diagnostics: (token) => call('GET', '/api/diagnostics', undefined, token),
-  selfTest: (token) => call('POST', '/api/diagnostics/self-test', {}, token),
-  retryDeadLetter: (token, id) => call('POST', `/api/outbox/dead/${encodeURIComponent(id)}/retry`, {}, token),
-  previewUrl: (seq) => `/api/camera/preview.jpg?seq=${seq}`,
+  caseNumber: (value) => call('POST', '/api/case', { case: value }),
+  mrz: (value) => call('POST', '/api/mrz', { mrz: value }),
+  // Technician calls carry the PIN each time; the page keeps it in memory only.
+  diagnostics: (pin) => call('GET', '/api/diagnostics', undefined, pin),
+  selfTest: (pin) => call('POST', '/api/diagnostics/self-test', {}, pin),
 };
 
-// Live state: server-sent events, with polling while the stream is down.
+// Live state: server-sent events from /api/events, with polling while the stream is down.
 export function subscribe(onState) {
   let poller = null;
   const poll = () => api.state().then(onState).catch(() => {});

@@ -1,9 +1,9 @@
 // Technician screens: PIN login, diagnostics (no personal data ever reaches this page), self-test,
-// dead letters with retry. The session token lives in memory only.
+// dead letters. The PIN lives in this page's memory only and goes with each call.
 import { api } from './api.js';
 import { bindLanguageButtons, setLanguage, t } from './i18n.js';
 
-let token = null;
+let pin = null;
 let diag = null;
 const $ = (id) => document.getElementById(id);
 
@@ -30,28 +30,26 @@ function render() {
   const body = $('devices').tBodies[0];
   body.replaceChildren(...(diag.devices ?? []).map((d) => {
     const tr = document.createElement('tr');
-    for (const v of [d.name, d.present === false ? 'absent' : (d.state ?? 'ok'), d.version ?? '', d.last_error ?? ''])
+    for (const v of [`${d.kind} (${d.spec})`, d.present ? d.self_test : 'absent', d.model ?? '', d.last_error ?? ''])
       tr.appendChild(Object.assign(document.createElement('td'), { textContent: v }));
     return tr;
   }));
-  const trust = diag.trust_store ?? {};
-  fill($('trust'), [[t('tech.csca_count'), trust.csca_count ?? '?'], [t('tech.crl_next_update'), trust.crl_next_update ?? '?'],
-    [t('tech.expiring'), String((trust.expiring ?? []).length)]]);
+  const trust = diag.trust ?? {};
+  fill($('trust'), [[t('tech.csca_count'), trust.csca_count ?? '?'],
+    [t('tech.crl_next_update'), (trust.crl_next_update ?? []).join(', ') || t('tech.none')],
+    [t('tech.expiring'), String((trust.expiring_within_90_days ?? []).length)]]);
   const outbox = diag.outbox ?? {};
   fill($('outbox'), [[t('tech.depth'), outbox.depth ?? '?']]);
   list($('dead-letters'), outbox.dead_letters ?? [], (d) => {
     const li = document.createElement('li');
-    li.textContent = `${d.id}: ${d.reason} `;
-    const retry = Object.assign(document.createElement('button'), { type: 'button', textContent: t('tech.retry') });
-    retry.addEventListener('click', async () => { await api.retryDeadLetter(token, d.id).catch(() => {}); refresh(); });
-    li.appendChild(retry);
+    li.textContent = `${d.transaction_id}: ${d.reason} (${d.attempts})`;
     return li;
   });
-  list($('errors'), diag.recent_errors ?? [], (e) => Object.assign(document.createElement('li'), { textContent: `${e.time ?? ''} ${e.message ?? e}` }));
+  list($('errors'), diag.recent_errors ?? [], (e) => Object.assign(document.createElement('li'), { textContent: `${e.at} ${e.area}: ${e.message}` }));
 }
 
 async function refresh() {
-  try { diag = await api.diagnostics(token); render(); } catch (e) { if (e.status === 401) { token = null; show('login'); } }
+  try { diag = await api.diagnostics(pin); render(); } catch (e) { if (e.status === 401) { pin = null; show('login'); } }
 }
 
 function bind() {
@@ -60,11 +58,12 @@ function bind() {
     e.preventDefault();
     const err = $('login-error');
     try {
-      token = (await api.login($('pin').value)).token;
+      diag = await api.diagnostics($('pin').value);
+      pin = $('pin').value;
       $('pin').value = '';
       err.hidden = true;
       show('dashboard');
-      await refresh();
+      render();
     } catch (ex) {
       err.textContent = t(ex.status === 429 || ex.status === 423 ? 'tech.locked' : 'tech.wrong_pin');
       err.hidden = false;
@@ -74,12 +73,12 @@ function bind() {
     const out = $('selftest-result');
     out.textContent = t('tech.selftest.running');
     try {
-      const r = await api.selfTest(token);
+      const r = await api.selfTest(pin);
       out.textContent = t(r.passed ? 'tech.selftest.passed' : 'tech.selftest.failed');
     } catch { out.textContent = t('tech.selftest.failed'); }
     refresh();
   });
-  $('logout').addEventListener('click', () => { token = null; diag = null; show('login'); });
+  $('logout').addEventListener('click', () => { pin = null; diag = null; show('login'); });
 }
 
 await setLanguage('en');
