@@ -16,10 +16,11 @@
 #include <openssl/crypto.h>
 
 #include "portti/firmware/web/speech.hpp"
-#include "portti/firmware/web/state_stream.hpp"
 #include "portti/firmware/web/static_files.hpp"
 
 #include <sstream>
+
+#include "portti/firmware/transaction.hpp"
 
 namespace portti::firmware {
 
@@ -86,8 +87,21 @@ void StateFeed::publish(const StateChange& change) {
 
 StateChange StateFeed::waitNewer(std::uint64_t after, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  cv_.wait_for(lock, timeout, [&] { return latest_.sequence > after; });
+  cv_.wait_for(lock, timeout, [&] { return closed_ || latest_.sequence > after; });
   return latest_;
+}
+
+void StateFeed::close() {
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool StateFeed::closed() const {
+  std::lock_guard lock(mutex_);
+  return closed_;
 }
 
 StateChange StateFeed::latest() const {
@@ -95,11 +109,22 @@ StateChange StateFeed::latest() const {
   return latest_;
 }
 
+std::string uiStateName(TransactionState state) {
+  // The kiosk UI's names (ui/js/screens.js): snake case; delivery and the reset's "take document".
+  if (state == TransactionState::ResultDelivery) return "delivery";
+  if (state == TransactionState::Reset) return "take_document";
+  std::string name = stateName(state);
+  for (auto& ch : name)
+    if (ch == ' ') ch = '_';
+  return name;
+}
+
 std::string stateJson(const StateChange& c) {
   Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("sequence", c.sequence);
-  o->set("state", stateName(c.state));
-  o->set("previous", stateName(c.previous));
+  o->set("seq", c.sequence);
+  o->set("state", uiStateName(c.state));
+  o->set("previous", uiStateName(c.previous));
   o->set("mode", modeName(c.mode));
   o->set("transaction_id", c.transactionId);
   o->set("message", c.message);
@@ -155,12 +180,62 @@ struct ApiServer::Impl {
     return Poco::JSON::Parser().parse(text.empty() ? "{}" : text).extract<Object::Ptr>();
   }
 
+  /// Session tokens handed out by /api/tech/login, valid for 15 minutes.
+  struct Sessions {
+    std::mutex mutex;
+    std::map<std::string, std::chrono::steady_clock::time_point> until;
+    std::string issue() {
+      const std::string token = newTransactionId() + newTransactionId();
+      std::lock_guard lock(mutex);
+      until[token] = std::chrono::steady_clock::now() + std::chrono::minutes(15);
+      return token;
+    }
+    bool valid(const std::string& token) {
+      std::lock_guard lock(mutex);
+      auto it = until.find(token);
+      if (it == until.end()) return false;
+      if (std::chrono::steady_clock::now() < it->second) return true;
+      until.erase(it);
+      return false;
+    }
+  } sessions;
+
+  /// Server-sent events: one `data:` line of stateJson per change, until the client goes away.
+  void events(HTTPServerResponse& response) {
+    response.setContentType("text/event-stream");
+    response.set("Cache-Control", "no-store");
+    response.setChunkedTransferEncoding(true);
+    std::ostream& out = response.send();
+    // The state now first (a UI that connects mid-transaction), then every change.
+    const StateChange now = parts.feed->latest();
+    std::uint64_t seq = now.sequence;
+    out << "data: " << stateJson(now) << "\n\n";
+    out.flush();
+    for (int quiet = 0; out.good() && quiet < 120 && !parts.feed->closed();) {
+      const StateChange c = parts.feed->waitNewer(seq, std::chrono::seconds(15));
+      if (c.sequence > seq) {
+        seq = c.sequence;
+        out << "data: " << stateJson(c) << "\n\n";
+        quiet = 0;
+      } else {
+        out << ": keep-alive\n\n";
+        ++quiet;
+      }
+      out.flush();
+    }
+  }
+
   /// Technician endpoints: returns true when the caller may go on; answers otherwise.
   bool technician(HTTPServerRequest& request, HTTPServerResponse& response) {
     std::string token;
     const std::string authorization = request.get("Authorization", "");
     if (authorization.rfind("Bearer ", 0) == 0) token = authorization.substr(7);
-    switch (auth.check(request.get("X-Technician-Pin", ""), token)) {
+    if (!token.empty() && sessions.valid(token)) return true;
+    return technicianCredentials(request.get("X-Technician-Pin", ""), token, response);
+  }
+
+  bool technicianCredentials(const std::string& pin, const std::string& token, HTTPServerResponse& response) {
+    switch (auth.check(pin, token)) {
       case TechnicianAuth::Result::Ok: return true;
       case TechnicianAuth::Result::NotConfigured:
         reply(response, HTTPResponse::HTTP_FORBIDDEN, message("error", "no technician PIN or token is configured"));
@@ -204,8 +279,26 @@ struct ApiServer::Impl {
       const std::string problem = speech.say(b->optValue<std::string>("lang", ""), b->optValue<std::string>("text", ""));
       if (!problem.empty()) return reply(response, HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, message("error", problem));
       return reply(response, HTTPResponse::HTTP_ACCEPTED, message("status", "speaking"));
+    if (get && path == "/api/events") return events(response);
+    if (post && path == "/api/tech/login") {
+      const Object::Ptr b = body(request);
+      if (!technicianCredentials(b->optValue<std::string>("pin", ""), "", response)) return;
+      return reply(response, HTTPResponse::HTTP_OK, message("token", sessions.issue()));
+    }
+    if (post && path == "/api/transaction/access-key") {
+      const Object::Ptr b = body(request);
+      const std::string problem = b->has("can") ? machine.enterCan(b->optValue<std::string>("can", ""))
+                                                : machine.enterMrz(b->optValue<std::string>("mrz", ""));
+      if (!problem.empty()) return reply(response, HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, message("error", problem));
+      return reply(response, HTTPResponse::HTTP_ACCEPTED, message("status", "access key accepted"));
     }
     if (post && path == "/api/transaction/start") {
+      const Object::Ptr b = body(request);
+      const std::string caseRef = b->optValue<std::string>("case_ref", "");
+      if (!caseRef.empty()) {
+        const std::string problem = machine.setCaseNumber(caseRef);
+        if (!problem.empty()) return reply(response, HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, message("error", problem));
+      }
       machine.requestStart();
       return reply(response, HTTPResponse::HTTP_ACCEPTED, message("status", "start requested"));
     }
@@ -266,10 +359,9 @@ class Handler : public Poco::Net::HTTPRequestHandler {
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit Factory(ApiServer::Impl& impl) : impl_(impl) {}
-  // /api/events streams the state; other /api/ paths are the API; everything else is the UI's files.
+  // /api/ paths are the API; everything else is the kiosk UI's files.
   Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest& request) override {
     const std::string path = Poco::URI(request.getURI()).getPath();
-    if (path == "/api/events" && impl_.parts.feed) return new web::StateStreamHandler(*impl_.parts.feed);
     if (!path.starts_with("/api/") && !impl_.config.uiRoot.empty()) return new web::StaticFileHandler(impl_.config.uiRoot);
     return new Handler(impl_);
   }
@@ -294,6 +386,7 @@ ApiServer::~ApiServer() { stop(); }
 void ApiServer::start() { impl_->server->start(); }
 
 void ApiServer::stop() {
+  if (impl_ && impl_->parts.feed) impl_->parts.feed->close();  // ends event streams and long polls
   if (impl_ && impl_->server) impl_->server->stopAll(true);
 }
 

@@ -53,7 +53,7 @@ fs::path kioskConfig(const fs::path& dir, int maxFailures = 3) {
                                       << "\ncamera = sim:live,loop\ngate = sim\n"
                                       << "[trust]\npath = " << (world().pki / "csca.der").string() << "\n"
                                       << "[rules]\nfile = kiosk.rules\n"
-                                      << "[api]\nport = 0\ntechnician_token = technician-token-0123456789\n"
+                                      << "[api]\nport = 0\ntechnician_token = technician-token-0123456789\ntechnician_pin = 246810\n"
                                       << "max_failures = " << maxFailures << "\nlockout_seconds = 600\n"
                                       << "[timeouts]\ncapture_budget_ms = 300\n";
   return dir / "porttid.conf";
@@ -68,14 +68,14 @@ Poco::JSON::Object::Ptr transactionThroughApi(int port) {
     state = call(port, "GET", "/api/state?after=" + std::to_string(seq)).json();
     seq = state->getValue<std::uint64_t>("sequence");
     const std::string name = state->getValue<std::string>("state");
-    if (name == "access key") {
+    if (name == "access_key") {
       Poco::JSON::Object mrz;
       mrz.set("mrz", kMrz);
       std::ostringstream body;
       mrz.stringify(body);
       EXPECT_EQ(call(port, "POST", "/api/mrz", body.str()).status, 202);
     }
-    if (name == "reset") break;
+    if (name == "take_document") break;
   }
   EXPECT_EQ(call(port, "POST", "/api/sim/document", R"({"present":false})", {kTech}).status, 200);
   for (int i = 0; i < 100 && call(port, "GET", "/api/state").json()->getValue<std::string>("state") != "idle"; ++i)
@@ -116,6 +116,35 @@ TEST(Daemon, TechnicianEndpointsNeedTheTokenAndLockOut) {
   EXPECT_EQ(call(port, "GET", "/api/diagnostics", "", {{"Authorization", "Bearer wrong"}}).status, 429);
   EXPECT_EQ(call(port, "GET", "/api/diagnostics", "", {kTech}).status, 429) << "locked: even the right token waits";
   EXPECT_EQ(call(port, "GET", "/api/state").status, 200) << "the UI keeps working";
+}
+
+TEST(Daemon, UiRoutesLoginSessionAccessKeyAndEvents) {
+  const fs::path dir = tempDir("daemon-ui");
+  Daemon daemon(KioskConfig::load(kioskConfig(dir)));
+  daemon.start();
+  const int port = daemon.apiPort();
+  EXPECT_EQ(call(port, "POST", "/api/tech/login", R"({"pin":"111111"})").status, 401);
+  const Reply login = call(port, "POST", "/api/tech/login", R"({"pin":"246810"})");
+  ASSERT_EQ(login.status, 200);
+  const std::string token = login.json()->getValue<std::string>("token");
+  EXPECT_EQ(token.size(), 64u);
+  EXPECT_EQ(call(port, "GET", "/api/diagnostics", "", {{"Authorization", "Bearer " + token}}).status, 200);
+  EXPECT_EQ(call(port, "POST", "/api/transaction/access-key", R"({"mrz":"P<UTO"})").status, 422);
+  EXPECT_EQ(call(port, "POST", "/api/transaction/access-key", R"({"can":"123456"})").status, 202);
+  auto state = call(port, "GET", "/api/state").json();
+  EXPECT_EQ(state->getValue<std::string>("state"), "idle");
+  // The event stream starts with the current state.
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+  Poco::Net::HTTPRequest request("GET", "/api/events", Poco::Net::HTTPMessage::HTTP_1_1);
+  session.sendRequest(request);
+  Poco::Net::HTTPResponse response;
+  std::istream& in = session.receiveResponse(response);
+  EXPECT_EQ(response.getContentType(), "text/event-stream");
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line.rfind("data: {", 0), 0u) << line;
+  EXPECT_NE(line.find("\"state\":\"idle\""), std::string::npos) << line;
+  session.abort();
 }
 
 TEST(Daemon, AuthAndRateLimitUnits) {

@@ -72,8 +72,12 @@ class StateFeed {
   /// The newest change with sequence > after, waiting up to `timeout`; the newest one otherwise.
   StateChange waitNewer(std::uint64_t after, std::chrono::milliseconds timeout);
   StateChange latest() const;
+  /// Wakes every waiter for good (shutdown): waitNewer() no longer waits.
+  void close();
+  bool closed() const;
 
  private:
+  bool closed_ = false;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   StateChange latest_;
