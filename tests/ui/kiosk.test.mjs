@@ -38,7 +38,7 @@ async function follow(base, from) {
     if (s.sequence === after) continue;
     after = s.sequence;
     states.push(s);
-    if (s.state === 'idle' && states.some((x) => x.state === 'reset')) return states;
+    if (s.state === 'idle' && states.some((x) => x.state === 'take_document')) return states;
   }
   throw new Error(`transaction did not finish: ${states.map((s) => s.state).join(' > ')}`);
 }
@@ -80,7 +80,7 @@ try {
   await page.click('#start');
   await page.waitForSelector('section[data-screen="place_document"].active');
   let states = await transaction(page, args.egate, args.genuine, 'result_proceed');
-  assert.ok(states.some((s) => s.state === 'chip read'), 'the chip was read');
+  assert.ok(states.some((s) => s.state === 'chip_read'), 'the chip was read');
   assert.equal(states.find((s) => s.outcome)?.outcome, 'accept', `genuine traveller accepted: ${JSON.stringify(states.at(-1))}`);
   await page.waitForSelector('section[data-screen="attract"].active', { timeout: 60000 });
 

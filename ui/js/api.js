@@ -1,7 +1,7 @@
 // porttid's local HTTP API (firmware/api_server.cpp): the one place that knows its paths.
-async function call(method, path, body, pin) {
+async function call(method, path, body, token) {
   const headers = { 'Content-Type': 'application/json' };
-  if (pin) headers['X-Technician-Pin'] = pin;
+  if (token) headers.Authorization = `Bearer ${token}`;
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let data = {};
@@ -16,9 +16,10 @@ export const api = {
   cancel: () => call('POST', '/api/transaction/cancel', {}),
   caseNumber: (value) => call('POST', '/api/case', { case: value }),
   mrz: (value) => call('POST', '/api/mrz', { mrz: value }),
-  // Technician calls carry the PIN each time; the page keeps it in memory only.
-  diagnostics: (pin) => call('GET', '/api/diagnostics', undefined, pin),
-  selfTest: (pin) => call('POST', '/api/diagnostics/self-test', {}, pin),
+  // The technician's PIN buys a session token; the page keeps the token in memory only.
+  login: (pin) => call('POST', '/api/tech/login', { pin }),
+  diagnostics: (token) => call('GET', '/api/diagnostics', undefined, token),
+  selfTest: (token) => call('POST', '/api/diagnostics/self-test', {}, token),
 };
 
 // Live state: server-sent events from /api/events, with polling while the stream is down.

@@ -29,7 +29,7 @@ function render() {
   if (name === 'attract' && state.started)
     name = state.mode === 'service-point' && !state.caseEntered ? 'case_entry' : 'place_document';
   // The reader waits for an access key: the MRZ could not be read, so the person types it.
-  if (state.state === 'access key' && state.waitingSince && Date.now() - state.waitingSince > 3000) name = 'manual_entry';
+  if (state.state === 'access_key' && state.waitingSince && Date.now() - state.waitingSince > 3000) name = 'manual_entry';
   show(name);
   $('reading-progress').value = readingProgress(state);
   const guide = (state.guidance ?? [])[0];
@@ -43,9 +43,9 @@ function onState(next) {
   const idle = next.state === 'idle';
   const waitingSince = next.state === state.state ? state.waitingSince : Date.now();
   state = { ...next, started: state.started && idle, caseEntered: state.caseEntered, waitingSince };
-  if (idle && next.previous === 'reset') state = { state: 'idle', mode: next.mode };  // next person
+  if (idle && next.previous === 'take_document') state = { state: 'idle', mode: next.mode };  // next person
   render();
-  if (next.state === 'access key') setTimeout(render, 3100);  // then ask for the MRZ by hand
+  if (next.state === 'access_key') setTimeout(render, 3100);  // then ask for the MRZ by hand
 }
 
 // No silent timeouts: a visible and audible warning first, with a button for more time.

@@ -1,20 +1,20 @@
-// Which screen shows for a transaction state of porttid (firmware stateName()).
+// Which screen shows for a transaction state of porttid (firmware/api_server.cpp uiStateName()).
 const BY_STATE = {
-  'idle': 'attract',
-  'document presented': 'reading',
-  'access key': 'reading',
-  'chip read': 'reading',
-  'chip verification': 'reading',
-  'live capture': 'camera',
-  'face comparison': 'verifying',
-  'morph check': 'verifying',
-  'decision': 'verifying',
-  'result delivery': 'result',
-  'actuation': 'result',
-  'reset': 'take_document',
+  idle: 'attract',
+  document_presented: 'reading',
+  access_key: 'reading',
+  chip_read: 'reading',
+  chip_verification: 'reading',
+  live_capture: 'camera',
+  face_comparison: 'verifying',
+  morph_check: 'verifying',
+  decision: 'verifying',
+  delivery: 'result',
+  actuation: 'result',
+  take_document: 'take_document',
 };
 
-const PROGRESS = { 'document presented': 10, 'access key': 25, 'chip read': 55, 'chip verification': 90 };
+const PROGRESS = { document_presented: 10, access_key: 25, chip_read: 55, chip_verification: 90 };
 
 export function screenFor(state) {
   const screen = BY_STATE[state.state] ?? 'attract';

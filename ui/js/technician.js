@@ -1,9 +1,9 @@
 // Technician screens: PIN login, diagnostics (no personal data ever reaches this page), self-test,
-// dead letters. The PIN lives in this page's memory only and goes with each call.
+// dead letters. The session token lives in this page's memory only.
 import { api } from './api.js';
 import { bindLanguageButtons, setLanguage, t } from './i18n.js';
 
-let pin = null;
+let token = null;
 let diag = null;
 const $ = (id) => document.getElementById(id);
 
@@ -49,7 +49,7 @@ function render() {
 }
 
 async function refresh() {
-  try { diag = await api.diagnostics(pin); render(); } catch (e) { if (e.status === 401) { pin = null; show('login'); } }
+  try { diag = await api.diagnostics(token); render(); } catch (e) { if (e.status === 401) { token = null; show('login'); } }
 }
 
 function bind() {
@@ -58,9 +58,9 @@ function bind() {
     e.preventDefault();
     const err = $('login-error');
     try {
-      diag = await api.diagnostics($('pin').value);
-      pin = $('pin').value;
+      token = (await api.login($('pin').value)).token;
       $('pin').value = '';
+      diag = await api.diagnostics(token);
       err.hidden = true;
       show('dashboard');
       render();
@@ -73,12 +73,12 @@ function bind() {
     const out = $('selftest-result');
     out.textContent = t('tech.selftest.running');
     try {
-      const r = await api.selfTest(pin);
+      const r = await api.selfTest(token);
       out.textContent = t(r.passed ? 'tech.selftest.passed' : 'tech.selftest.failed');
     } catch { out.textContent = t('tech.selftest.failed'); }
     refresh();
   });
-  $('logout').addEventListener('click', () => { pin = null; diag = null; show('login'); });
+  $('logout').addEventListener('click', () => { token = null; diag = null; show('login'); });
 }
 
 await setLanguage('en');
