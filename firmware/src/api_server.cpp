@@ -279,6 +279,7 @@ struct ApiServer::Impl {
       const std::string problem = speech.say(b->optValue<std::string>("lang", ""), b->optValue<std::string>("text", ""));
       if (!problem.empty()) return reply(response, HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, message("error", problem));
       return reply(response, HTTPResponse::HTTP_ACCEPTED, message("status", "speaking"));
+    }
     if (get && path == "/api/events") return events(response);
     if (post && path == "/api/tech/login") {
       const Object::Ptr b = body(request);

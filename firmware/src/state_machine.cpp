@@ -234,7 +234,7 @@ void TransactionMachine::runState() {
       return enter(TS::ChipRead);
     }
     case TS::ChipRead: {
-      const steps::StepOutcome out = steps::readChip(tx_, *parts_.reader);
+      const steps::StepOutcome out = steps::readChip(tx_, *parts_.reader, parts_.trust);
       if (!finish(out) || out.verdict != Verdict::Passed) {
         tx_.chip.read = Verdict::Failed;
         // The card may have gone while reading: that is a cancellation, not a verdict.

@@ -55,7 +55,7 @@ inline cv::Mat portraitImage() {
 
 /// One issued test world: PKI + a passport chip folder, made once per test binary.
 struct World {
-  fs::path root, pki, chip;
+  fs::path root, pki, chip, clone;  ///< clone: the same data groups and SOD on a chip with other keys
   mrtd::Bytes portraitJpeg;
   mrtd::pki::TrustStore trust;
 };
@@ -76,6 +76,9 @@ inline World& world() {
     made->portraitJpeg = spec.faceImage;
     made->chip = made->root / "chip";
     mrtd::makeVirtualPassport(spec, made->chip);
+    made->clone = made->root / "clone";
+    spec.fault = mrtd::IssuanceFault::Clone;
+    mrtd::makeVirtualPassport(spec, made->clone);
     made->trust.addPath((made->pki / "csca.der").string());
     return made;
   }();
@@ -197,8 +200,8 @@ class RecordingSink : public ResultSink {
 
 /// A whole simulated kiosk around a machine.
 struct Kiosk {
-  explicit Kiosk(Mode mode = Mode::Egate, double faceScore = 0.9)
-      : reader("sim:" + world().chip.string()),
+  explicit Kiosk(Mode mode = Mode::Egate, double faceScore = 0.9, const fs::path& chip = world().chip)
+      : reader("sim:" + chip.string()),
         mrzReader(kMrz),
         camera(clock),
         comparator(faceScore),

@@ -29,7 +29,7 @@ TEST(ResultBuilder, CarriesFactsAndVerdictsButNoNameNumberOrImages) {
             Pseudonymizer(kPseudonymKey).pseudonym("UTO/L898902C3"));
   EXPECT_NE(doc->getValue<std::string>("number_pseudonym"), Pseudonymizer(std::string(32, 'x')).pseudonym("UTO/L898902C3"));
   EXPECT_FALSE(doc->has("number"));
-  EXPECT_EQ(r->getObject("chip")->getValue<std::string>("access"), "BAC");
+  EXPECT_EQ(r->getObject("chip")->getValue<std::string>("access"), "PACE-ECDH-GM-AES128");  // the virtual passport offers PACE
   EXPECT_EQ(r->getObject("decision")->getArray("reasons")->size(), 0u);
   EXPECT_FALSE(r->has("images"));
   EXPECT_LT(r->getValue<std::string>("started_at"), r->getValue<std::string>("finished_at"));

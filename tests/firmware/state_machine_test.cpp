@@ -2,6 +2,8 @@
 // moves and recording devices: no threads, no sleeps.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
@@ -31,7 +33,7 @@ TEST(StateMachine, GenuineEgateTransactionVisitsEveryStateAndOpensAfterTheCommit
   auto result = parse(k.sink.results[0]);
   EXPECT_EQ(result->getObject("decision")->getValue<std::string>("decision"), "accept");
   EXPECT_EQ(result->getObject("chip")->getObject("passive_auth")->getValue<std::string>("status"), "valid");
-  EXPECT_EQ(result->getObject("chip")->getObject("chip_auth")->getValue<std::string>("status"), "not done");
+  EXPECT_EQ(result->getObject("chip")->getObject("chip_auth")->getValue<std::string>("status"), "passed");
   EXPECT_EQ(result->getObject("morph")->getValue<std::string>("status"), "not done");
   EXPECT_EQ(result->getObject("face")->getValue<double>("score"), 0.9);
   // Sequence numbers increase by one; every change names its predecessor.
@@ -119,7 +121,31 @@ TEST(StateMachine, ManualMrzEntryOpensTheChip) {
   EXPECT_EQ(parse(k.sink.results[0])->getObject("chip")->getValue<std::string>("read"), "passed");
 }
 
-TEST(StateMachine, CanWithoutPaceFailsClosed) {
+TEST(StateMachine, ACloneFailsChipAuthenticationThoughPassiveAuthenticationPasses) {
+  Kiosk k(Mode::Egate, 0.9, world().clone);
+  k.runToIdle();
+  ASSERT_EQ(k.sink.results.size(), 1u);
+  auto chip = parse(k.sink.results[0])->getObject("chip");
+  EXPECT_EQ(chip->getObject("passive_auth")->getValue<std::string>("status"), "valid");
+  EXPECT_EQ(chip->getObject("chip_auth")->getValue<std::string>("status"), "failed");
+}
+
+TEST(StateMachine, ThePrintedCanOpensThePaceChip) {
+  Kiosk k;
+  k.mrzReader.ready = false;
+  for (int i = 0; i < 3; ++i) k.machine().tick();
+  std::ifstream canFile(world().chip / "can.txt");
+  std::string can;
+  canFile >> can;
+  EXPECT_EQ(k.machine().enterCan(can), "");
+  k.runToIdle();
+  ASSERT_EQ(k.sink.results.size(), 1u);
+  auto result = parse(k.sink.results[0]);
+  EXPECT_EQ(result->getObject("chip")->getValue<std::string>("read"), "passed");
+  EXPECT_EQ(result->getObject("chip")->getValue<std::string>("access"), "PACE-ECDH-GM-AES128");
+}
+
+TEST(StateMachine, AWrongCanFailsClosed) {
   Kiosk k;
   k.mrzReader.ready = false;
   for (int i = 0; i < 3; ++i) k.machine().tick();

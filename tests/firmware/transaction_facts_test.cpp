@@ -33,10 +33,10 @@ TEST(TransactionFacts, AGenuineReadEstablishesTheCatalogFacts) {
   EXPECT_EQ(describe(f.get("doc.expiry")), "2012-04-15");
   EXPECT_EQ(describe(f.get("holder.age")), "52");  // born 1974-08-12
   EXPECT_EQ(describe(f.get("doc.mrz_matches_chip")), "true");
-  EXPECT_EQ(describe(f.get("chip.access")), "\"bac\"");
+  EXPECT_EQ(describe(f.get("chip.access")), "\"pace-ecdh-gm-aes128\"");
   EXPECT_EQ(describe(f.get("pa.status")), "\"valid\"");
   EXPECT_EQ(describe(f.get("pa.revocation")), "\"not checked\"");
-  EXPECT_EQ(describe(f.get("chip.auth")), "\"not done\"");
+  EXPECT_EQ(describe(f.get("chip.auth")), "\"passed\"");
   EXPECT_EQ(describe(f.get("face.score")), "0.9");
   EXPECT_TRUE(isMissing(f.get("mad.dmad"))) << "no MAD: the fact is missing, never a pass";
   for (const auto& [name, value] : f.all()) EXPECT_TRUE(FactCatalog::standard().kind(name)) << name;

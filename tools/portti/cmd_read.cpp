@@ -133,8 +133,10 @@ int runRead(const Words& words) {
   if (mrzArg && canArg) throw UsageError("give either --mrz or --can, not both");
   if (canArg && (canArg->size() != 6 || canArg->find_first_not_of("0123456789") != std::string::npos))
     throw UsageError("--can takes the 6 digits printed on the document");
-  const mrtd::AccessKey accessKey = mrzArg ? mrtd::AccessKey::mrz(mrtd::mrzInformation(mrtd::parseValidMrz(mrzArgument(*mrzArg))))
-                                           : mrtd::AccessKey::cardAccessNumber(*canArg);
+  std::optional<mrtd::Mrz> accessMrz;
+  if (mrzArg) accessMrz = mrtd::parseValidMrz(mrzArgument(*mrzArg));
+  const mrtd::AccessKey accessKey = accessMrz ? mrtd::AccessKey::mrz(mrtd::mrzInformation(*accessMrz))
+                                              : mrtd::AccessKey::cardAccessNumber(*canArg);
   // Trust is loaded before the chip is touched: a bad --trust fails fast, not after a read.
   const mrtd::pki::TrustStore trust = trustFromArgs(args);
   const mrtd::pki::PaOptions paOptions = paOptionsFromArgs(args);

@@ -7,18 +7,20 @@
 
 namespace portti::firmware::steps {
 
-StepOutcome readChip(Transaction& tx, hw::CardReader& reader) {
+StepOutcome readChip(Transaction& tx, hw::CardReader& reader, const mrtd::pki::TrustStore* trust) {
   if (!tx.accessKey) return StepOutcome::failed("no access key");
-  if (tx.accessKey->kind == AccessKey::Kind::Can) {
-    // PACE is not in mrtd yet: a CAN cannot open the chip. Fail closed with the reason.
-    return StepOutcome::failed("PACE with the CAN is not available in this build");
-  }
   try {
-    mrtd::SecretBytes seed = tx.accessKey->bacKeySeed();
-    mrtd::DocumentRead read = mrtd::readDocument(reader, seed);
+    // PACE whenever EF.CardAccess offers it (MRZ or CAN), BAC otherwise; a failing PACE is an error.
+    const mrtd::AccessKey key = tx.accessKey->kind == AccessKey::Kind::Can
+                                    ? mrtd::AccessKey::cardAccessNumber(tx.accessKey->can)
+                                    : mrtd::AccessKey::mrz(tx.accessKey->mrzInformation());
+    mrtd::DocumentReadOptions options;
+    options.trust = trust;  // Chip Authentication runs in the read once DG14 passed PA against it
+    mrtd::DocumentRead read = mrtd::readDocument(reader, key, options);
     tx.chip.accessMethod = read.accessMethod;
-    // EF.CardAccess present means the chip offers PACE: a BAC read is then a downgrade (QUIRKS).
     tx.chip.paceAdvertised = read.find("EF.CardAccess") != nullptr;
+    tx.chip.chipAuthResult = read.chipAuth;
+    tx.chip.activeAuthResult = read.activeAuth;
     for (auto& f : read.files) {
       if (f.name == "EF.SOD") tx.chip.sod = std::move(f.bytes);
       else if (f.name.rfind("DG", 0) == 0) tx.chip.dataGroups[std::stoi(f.name.substr(2))] = std::move(f.bytes);

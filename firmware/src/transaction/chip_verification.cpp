@@ -3,9 +3,33 @@
 #include "portti/mrtd/lds/dg1.hpp"
 #include "portti/mrtd/lds/dg2.hpp"
 #include "portti/mrtd/pki/passive_auth.hpp"
+#include "portti/mrtd/protocol/authenticity.hpp"
 #include "steps.hpp"
 
 namespace portti::firmware::steps {
+namespace {
+
+// A failed CA or AA rejects the chip (a clone); otherwise one passed proof is enough.
+void judgeChipAuthenticity(ChipEvidence& chip) {
+  const auto& ca = chip.chipAuthResult;
+  const auto& aa = chip.activeAuthResult;
+  using mrtd::AuthStatus;
+  if (ca.status == AuthStatus::Failed || aa.status == AuthStatus::Failed) {
+    chip.chipAuth = Verdict::Failed;
+    chip.chipAuthMethod = ca.status == AuthStatus::Failed ? ca.protocol : "AA " + aa.algorithm;
+    chip.chipAuthReason = "failed: " + (ca.status == AuthStatus::Failed ? ca.reason : aa.reason);
+  } else if (ca.status == AuthStatus::Passed || aa.status == AuthStatus::Passed) {
+    chip.chipAuth = Verdict::Passed;
+    chip.chipAuthMethod = ca.status == AuthStatus::Passed ? ca.protocol : "AA " + aa.algorithm;
+    if (ca.status == AuthStatus::Passed && aa.status == AuthStatus::Passed) chip.chipAuthMethod += " + AA " + aa.algorithm;
+    chip.chipAuthReason = "passed";
+  } else {
+    chip.chipAuth = Verdict::NotDone;
+    chip.chipAuthReason = "not done: " + (ca.reason.empty() ? std::string("the chip offers neither CA nor AA") : ca.reason);
+  }
+}
+
+}  // namespace
 
 StepOutcome verifyChip(Transaction& tx, const MachineParts& parts) {
   ChipEvidence& chip = tx.chip;
@@ -35,16 +59,10 @@ StepOutcome verifyChip(Transaction& tx, const MachineParts& parts) {
   if (!paValid) {
     chip.chipAuth = Verdict::NotDone;
     chip.chipAuthReason = "not done: passive authentication is not valid";
-  } else if (!parts.chipAuthenticator) {
-    chip.chipAuth = Verdict::NotDone;
-    chip.chipAuthReason = "not done: Chip/Active Authentication not available in this build";
   } else {
-    try {
-      parts.chipAuthenticator->authenticate(*parts.reader, chip);
-    } catch (const std::exception& e) {
-      chip.chipAuth = Verdict::Failed;
-      chip.chipAuthReason = std::string("failed: ") + e.what();
-    }
+    // The read ran CA (or PACE-CAM) and AA; they count only where this PA covered DG14 / DG15.
+    mrtd::requirePassiveAuthentication(chip.chipAuthResult, chip.activeAuthResult, *chip.passiveAuth);
+    judgeChipAuthenticity(chip);
   }
 
   if (!paValid) {

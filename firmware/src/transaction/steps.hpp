@@ -23,7 +23,7 @@ struct StepOutcome {
 /// Access key: a key entered by hand (already in the transaction) or one from the MRZ reader.
 StepOutcome resolveAccessKey(Transaction& tx, hw::AccessKeySource& manual, hw::AccessKeySource* mrzReader);
 /// Chip read over the reader with the access key (BAC; PACE when the chip needs it and it exists).
-StepOutcome readChip(Transaction& tx, hw::CardReader& reader);
+StepOutcome readChip(Transaction& tx, hw::CardReader& reader, const mrtd::pki::TrustStore* trust);
 /// Passive Authentication, DG1 and DG2 parsed, then Chip/Active Authentication (only on a valid PA).
 StepOutcome verifyChip(Transaction& tx, const MachineParts& parts);
 /// Live capture: frames within the budget, the sharpest kept.

@@ -66,9 +66,9 @@ Facts transactionFacts(const Transaction& tx, const Date& today) {
                            : pa->revocation == Verdict::Failed ? "revoked"
                                                                : "not checked");
   }
-  const std::string auth = toString(tx.chip.chipAuth);
-  f.set("chip.auth", tx.chip.chipAuthMethod == "CA" ? auth : "not done");
-  f.set("chip.aa", tx.chip.chipAuthMethod == "AA" ? auth : "not done");
+  // As chip verification left them: void (not done) unless a valid PA covered DG14 / DG15.
+  f.set("chip.auth", mrtd::toString(tx.chip.chipAuthResult.status));
+  f.set("chip.aa", mrtd::toString(tx.chip.activeAuthResult.status));
   if (tx.faceScore) f.set("face.score", *tx.faceScore);
   if (tx.morphScore) f.set("mad.dmad", *tx.morphScore);
   return f;

@@ -72,7 +72,6 @@ struct MachineParts {
   hw::AccessKeySource* mrzReader = nullptr;  ///< the document (OCR) reader; manual entry is built in
   hw::Camera* camera = nullptr;
   hw::Gate* gate = nullptr;
-  ChipAuthenticator* chipAuthenticator = nullptr;
   FaceComparator* faceComparator = nullptr;
   MorphDetector* morphDetector = nullptr;
   DecisionPolicy* policy = nullptr;

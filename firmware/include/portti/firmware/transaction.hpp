@@ -15,6 +15,7 @@
 #include "portti/mrtd/mrz.hpp"
 #include "portti/firmware/rules_eval.hpp"
 #include "portti/hw/access_key_source.hpp"
+#include "portti/mrtd/protocol/authenticity.hpp"
 #include "portti/mrtd/pki/passive_auth.hpp"
 
 namespace portti::firmware {
@@ -68,8 +69,10 @@ struct ChipEvidence {
   mrtd::Bytes portrait;               ///< the encoded DG2 image
   Verdict read = Verdict::NotDone;
   std::optional<mrtd::pki::PassiveAuthResult> passiveAuth;
-  Verdict chipAuth = Verdict::NotDone;  ///< Chip or Active Authentication
-  std::string chipAuthMethod;           ///< "CA", "AA" or empty
+  mrtd::ChipAuthResult chipAuthResult;      ///< as the read found it (Chip Authentication or PACE-CAM)
+  mrtd::ActiveAuthResult activeAuthResult;  ///< as the read found it
+  Verdict chipAuth = Verdict::NotDone;  ///< Chip or Active Authentication, on top of a valid PA
+  std::string chipAuthMethod;           ///< "CA-ECDH-AES128", "PACE-CAM", "AA", ... or empty
   std::string chipAuthReason = "not done";
 };
 

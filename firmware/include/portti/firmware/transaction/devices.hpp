@@ -28,13 +28,6 @@ class SystemClock : public Clock {
   std::chrono::system_clock::time_point wallNow() const override { return std::chrono::system_clock::now(); }
 };
 
-/// Chip Authentication or Active Authentication over the open session (QUIRKS: counted only on top
-/// of a valid PA). Fills chip.chipAuth / chipAuthMethod / chipAuthReason.
-class ChipAuthenticator {
- public:
-  virtual ~ChipAuthenticator() = default;
-  virtual void authenticate(hw::CardReader& reader, ChipEvidence& chip) = 0;
-};
 
 /// Face comparison of the chip portrait and the live frame; a similarity score in [0, 1].
 class FaceComparator {
