@@ -11,6 +11,8 @@
 #include "portti/firmware/rules_file.hpp"
 #include "portti/firmware/sender.hpp"
 #include "portti/firmware/transaction/face_comparison.hpp"
+#include "portti/firmware/transaction/morph_detection.hpp"
+#include "portti/vision/mad/dmad.hpp"
 #include "portti/firmware/transaction/transaction_facts.hpp"
 #include "portti/hw/open_reader.hpp"
 #include "portti/hw/sim_reader.hpp"
@@ -124,6 +126,7 @@ struct Daemon::Parts {
   std::shared_ptr<RuleFile> rules;
   std::unique_ptr<RuleFilePolicy> policy;
   std::unique_ptr<VisionFaceComparator> face;
+  std::unique_ptr<VisionMorphDetector> morph;
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<Sender> sender;
   std::unique_ptr<OutboxSink> sink;
@@ -162,6 +165,11 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   if (!config.faceConfig.empty()) {
     p.face = std::make_unique<VisionFaceComparator>(vision::FaceConfig::load(config.faceConfig.string()));
     if (!config.faceThresholdSet) settings.faceThreshold = p.face->threshold();
+    if (!config.morphModel.empty()) {
+      p.morph = std::make_unique<VisionMorphDetector>(
+          p.face->verifier(), vision::MadModel::load(config.morphModel.string(), vision::kDmadFeatures));
+      settings.morphThreshold = p.morph->threshold();
+    }
   }
 
   p.outbox = std::make_unique<Outbox>(config.outboxPath.string());
@@ -189,6 +197,7 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   mp.gate = p.gate.get();
   mp.policy = p.policy.get();
   mp.faceComparator = p.face.get();
+  mp.morphDetector = p.morph.get();
   mp.sink = p.sink.get();
   mp.trust = &p.trust;
   mp.clock = &p.clock;

@@ -137,6 +137,7 @@ KioskConfig KioskConfig::load(const fs::path& file) {
   c.crl = r.path("trust.crl").string();
   c.rulesFile = r.path("rules.file");
   c.faceConfig = r.path("face.config");
+  c.morphModel = r.path("morph.model");
   c.outboxPath = r.path("outbox.path", (c.dataDir / "outbox.sqlite").string());
 
   c.caseSystem.url = r.str("case_system.url", "");

@@ -14,6 +14,7 @@
 #include "args.hpp"
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "face_cli.hpp"
 #include "portti/vision/error.hpp"
 #include "portti/vision/eval/verification_metrics.hpp"
 #include "portti/vision/face_image.hpp"
@@ -25,10 +26,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Poco::JSON::Object;
-
-vision::FaceConfig configFromArgs(const Args& args) {
-  return vision::FaceConfig::load(args.get("config").value_or("config/face.conf"));
-}
 
 Object::Ptr qualityJson(const vision::FaceAnalysis& a) {
   Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -54,20 +51,11 @@ Object::Ptr qualityJson(const vision::FaceAnalysis& a) {
   return o;
 }
 
-cv::Mat loadImage(const std::string& path) {
-  const auto bytes = readFile(path);
-  try {
-    return vision::decodeImage(bytes);
-  } catch (const vision::ImageError& e) {
-    throw vision::ImageError(path + ": " + e.what());
-  }
-}
-
 int compare(const Args& args) {
   const auto& pos = args.positional();
   if (pos.size() != 3) throw UsageError("give two images");
-  const cv::Mat imageA = loadImage(pos[1]), imageB = loadImage(pos[2]);  // before the models: fail fast
-  vision::FaceVerifier verifier(configFromArgs(args));
+  const cv::Mat imageA = loadFaceImage(pos[1]), imageB = loadFaceImage(pos[2]);  // before the models: fail fast
+  vision::FaceVerifier verifier(faceConfigFromArgs(args));
   const bool aligned = args.flag("aligned");
   auto analyse = [&](const cv::Mat& image) {
     return aligned ? verifier.analyseAligned(image) : verifier.analyse(image);
@@ -100,21 +88,6 @@ int compare(const Args& args) {
   return c.match ? 0 : 1;
 }
 
-std::vector<fs::path> sortedEntries(const fs::path& dir, bool wantDirs) {
-  std::vector<fs::path> out;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (wantDirs ? e.is_directory() : e.is_regular_file()) out.push_back(e.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-bool isImage(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
-  return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".jp2";
-}
-
 cv::Mat chipPortrait(const cv::Mat& image, bool jp2) {
   const int w = std::min(image.cols, image.rows * 3 / 4), h = std::min(image.rows, w * 4 / 3);
   const cv::Mat crop = image(cv::Rect((image.cols - w) / 2, (image.rows - h) / 2, w, h));
@@ -137,7 +110,7 @@ int eval(const Args& args) {
   // --chip-like jpeg|jp2: each identity's first image becomes a DG2-like portrait (3:4, 360x480, <= 20 KB).
   const auto chipLike = args.get("chip-like");
   if (chipLike && *chipLike != "jpeg" && *chipLike != "jp2") throw UsageError("--chip-like takes jpeg or jp2");
-  vision::FaceVerifier verifier(configFromArgs(args));
+  vision::FaceVerifier verifier(faceConfigFromArgs(args));
   const auto started = std::chrono::steady_clock::now();
 
   struct Sample {
@@ -150,12 +123,12 @@ int eval(const Args& args) {
     if (identities == limit) break;
     bool any = false;
     for (const auto& file : sortedEntries(dir, false)) {
-      if (!isImage(file)) continue;
+      if (!isImageFile(file)) continue;
       ++images;
       const bool first = !any;
       any = true;
       try {
-        cv::Mat image = loadImage(file.string());
+        cv::Mat image = loadFaceImage(file.string());
         if (chipLike && first) image = chipPortrait(image, *chipLike == "jp2");
         auto a = aligned ? verifier.analyseAligned(image) : verifier.analyse(image);
         if (a.descriptor) {
@@ -246,13 +219,16 @@ int eval(const Args& args) {
 
 }  // namespace
 
+int runFaceMad(const Args& args);  // cmd_face_mad.cpp
+
 int runFace(const Words& words) {
-  Args args(words, {"json", "aligned"});
+  Args args(words, {"json", "aligned", "chip", "splice", "match-colour", "print-scan"});
   const auto& pos = args.positional();
-  if (pos.empty()) throw UsageError("missing subcommand (expected: compare or eval)");
+  if (pos.empty()) throw UsageError("missing subcommand (expected: compare, eval, morph, morph-check, mad-train or mad-eval)");
   if (pos[0] == "compare") return compare(args);
   if (pos[0] == "eval") return eval(args);
-  throw UsageError("unknown subcommand " + pos[0] + " (expected: compare or eval)");
+  if (pos[0] == "morph" || pos[0] == "morph-check" || pos[0] == "mad-train" || pos[0] == "mad-eval") return runFaceMad(args);
+  throw UsageError("unknown subcommand " + pos[0] + " (expected: compare, eval, morph, morph-check, mad-train or mad-eval)");
 }
 
 }  // namespace portti::cli

@@ -64,6 +64,7 @@ struct KioskConfig {
   std::string crl;
   std::filesystem::path rulesFile;
   std::filesystem::path faceConfig;
+  std::filesystem::path morphModel;  ///< [morph] model: the D-MAD model (config/mad/dmad.model); none: not done
   std::filesystem::path outboxPath;
   CaseSystemConfig caseSystem;
   bool includeImages = false;

@@ -17,6 +17,7 @@ class VisionFaceComparator : public FaceComparator {
   /// Throws vision::FaceError naming the image without a usable face.
   double compare(const cv::Mat& portrait, const cv::Mat& live) override;
   double threshold() const { return verifier_.config().threshold; }
+  vision::FaceVerifier& verifier() { return verifier_; }
 
  private:
   vision::FaceVerifier verifier_;

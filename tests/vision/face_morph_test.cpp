@@ -1,0 +1,90 @@
+// The morph generator on real portraits (../shared/faces/frll): the morph verifies against both
+// contributors with the plain verifier; one person twice, and an image without a face, are refused.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "portti/vision/face_image.hpp"
+#include "portti/vision/mad/dmad.hpp"
+#include "portti/vision/mad/smad.hpp"
+#include "portti/vision/morph/face_morph.hpp"
+
+using namespace portti::vision;
+
+namespace {
+
+const std::string kFrll = std::string(PORTTI_SOURCE_DIR) + "/../shared/faces/frll";
+// Two women of similar age (info.csv) whom the verifier tells apart (score 0.43 < 0.45).
+const char* const kIdA = "003";
+const char* const kIdB = "010";
+
+class FaceMorphTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!std::filesystem::exists(kFrll)) return;
+    verifier_ = std::make_unique<FaceVerifier>(FaceConfig::load(std::string(PORTTI_SOURCE_DIR) + "/config/face.conf"));
+  }
+  static void TearDownTestSuite() { verifier_.reset(); }
+  void SetUp() override {
+    if (!verifier_) GTEST_SKIP() << "../shared/faces/frll is absent";
+  }
+  static cv::Mat portrait(const std::string& id, const std::string& which) {
+    cv::Mat m = cv::imread(kFrll + "/" + id + "/" + which + ".jpg");
+    EXPECT_FALSE(m.empty()) << id << "/" << which;
+    return m;
+  }
+  static FaceTemplate describe(const cv::Mat& image) {
+    auto a = verifier_->analyse(image);
+    EXPECT_TRUE(a.descriptor.has_value());
+    return a.descriptor.value_or(FaceTemplate{});
+  }
+  static inline std::unique_ptr<FaceVerifier> verifier_;
+};
+
+TEST_F(FaceMorphTest, MorphVerifiesAgainstBothContributors) {
+  // The second image is 0.4 of the first's size: the generator has to bring it into the first's frame.
+  const cv::Mat a = portrait(kIdA, "neutral");
+  cv::Mat b;
+  cv::resize(portrait(kIdB, "neutral"), b, cv::Size(), 0.4, 0.4, cv::INTER_AREA);
+  ASSERT_FALSE(verifier_->compare(describe(a), describe(b)).match);
+  const cv::Mat m = morphFaces(*verifier_, a, b);
+  EXPECT_EQ(m.size(), a.size());
+  const auto morph = describe(m);
+  // Live probes: the smiling portraits, which the generator never saw.
+  const auto withA = verifier_->compare(morph, describe(portrait(kIdA, "smiling")));
+  const auto withB = verifier_->compare(morph, describe(portrait(kIdB, "smiling")));
+  EXPECT_TRUE(withA.match) << "score " << withA.score;
+  EXPECT_TRUE(withB.match) << "score " << withB.score;
+}
+
+TEST_F(FaceMorphTest, SamePersonIsRefused) {
+  EXPECT_THROW(morphFaces(*verifier_, portrait("001", "neutral"), portrait("001", "smiling")), MorphError);
+}
+
+TEST_F(FaceMorphTest, ImageWithoutFaceIsAFaceError) {
+  const cv::Mat blank(400, 400, CV_8UC3, cv::Scalar(200, 200, 200));
+  try {
+    morphFaces(*verifier_, portrait("001", "neutral"), blank);
+    FAIL() << "a blank image was morphed";
+  } catch (const MorphError&) {
+    FAIL() << "a missing face must not be reported as the same person";
+  } catch (const FaceError& e) {
+    EXPECT_NE(std::string(e.what()).find("second image"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(FaceMorphTest, DetectorFeaturesNeedFaces) {
+  const auto a = verifier_->analyse(portrait("001", "neutral"));
+  const FaceAnalysis none;
+  EXPECT_EQ(dmadFeatures(a, a).size(), kDmadFeatures);
+  EXPECT_NEAR(landmarkShapeDeviation(a.detection.subject.landmarks, a.detection.subject.landmarks), 0.0, 1e-9);
+  EXPECT_THROW(dmadFeatures(none, a), FaceError);
+  EXPECT_THROW(dmadFeatures(a, none), FaceError);
+  EXPECT_EQ(smadFeatures(a).size(), kSmadFeatures);
+  EXPECT_THROW(smadFeatures(none), FaceError);  // a document photo without a face
+}
+
+}  // namespace

@@ -1,0 +1,51 @@
+// The MAD classifier: it learns a separable toy problem, is deterministic, survives a save/load round
+// trip (threshold and training identities included) and refuses a model of the wrong size.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "portti/vision/mad/mad_model.hpp"
+
+using namespace portti::vision;
+
+namespace {
+
+std::vector<MadExample> toyExamples() {
+  // Morphs have a large first feature; the second is noise.
+  std::vector<MadExample> e;
+  for (int i = 0; i < 20; ++i) e.push_back({{0.1 + i * 0.01, static_cast<double>(i % 3)}, false});
+  for (int i = 0; i < 10; ++i) e.push_back({{0.9 + i * 0.01, static_cast<double>(i % 3)}, true});
+  return e;
+}
+
+}  // namespace
+
+TEST(MadModel, LearnsSavesAndLoads) {
+  auto m = MadModel::train(toyExamples());
+  m.trainingIdentities = {"001", "007"};
+  EXPECT_TRUE(m.suspected(m.score({0.95, 1})));
+  EXPECT_FALSE(m.suspected(m.score({0.12, 1})));
+  EXPECT_DOUBLE_EQ(MadModel::train(toyExamples()).score({0.5, 1}), m.score({0.5, 1}));  // deterministic
+
+  const auto path = (std::filesystem::temp_directory_path() / "portti_mad_model_test.model").string();
+  m.save(path, {"test model"});
+  const auto loaded = MadModel::load(path, 2);
+  EXPECT_DOUBLE_EQ(loaded.threshold, m.threshold);
+  EXPECT_DOUBLE_EQ(loaded.score({0.5, 1}), m.score({0.5, 1}));
+  EXPECT_EQ(loaded.trainingIdentities, m.trainingIdentities);
+  EXPECT_THROW(MadModel::load(path, 130), std::runtime_error);
+  EXPECT_THROW(loaded.score({0.5}), std::invalid_argument);
+  std::remove(path.c_str());
+}
+
+TEST(MadModel, RefusesOneClassAndBrokenFiles) {
+  EXPECT_THROW(MadModel::train({{{1.0}, false}, {{2.0}, false}}), std::invalid_argument);
+  EXPECT_THROW(MadModel::train({}), std::invalid_argument);
+  const auto path = (std::filesystem::temp_directory_path() / "portti_mad_model_broken.model").string();
+  std::ofstream(path) << "features 2\nthreshold x\n";
+  EXPECT_THROW(MadModel::load(path, 2), std::runtime_error);
+  std::remove(path.c_str());
+  EXPECT_THROW(MadModel::load("/nonexistent/model", 2), std::runtime_error);
+}
