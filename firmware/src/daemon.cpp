@@ -168,7 +168,7 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
     if (!config.morphModel.empty()) {
       p.morph = std::make_unique<VisionMorphDetector>(
           p.face->verifier(), vision::MadModel::load(config.morphModel.string(), vision::kDmadFeatures));
-      settings.morphThreshold = p.morph->threshold();
+      if (!config.morphThresholdSet) settings.morphThreshold = p.morph->threshold();
     }
   }
 

@@ -183,7 +183,8 @@ KioskConfig KioskConfig::load(const fs::path& file) {
       std::chrono::milliseconds(r.integer("timeouts.capture_budget_ms", c.machine.timeouts.captureBudget.count(), 1, 60000));
   c.faceThresholdSet = ini->hasProperty("thresholds.face");
   c.machine.faceThreshold = r.real("thresholds.face", 0.62, 0, 1);
-  c.machine.morphThreshold = r.real("thresholds.morph", 0.5, 0, 1);
+  c.morphThresholdSet = ini->hasProperty("morph.threshold");
+  c.machine.morphThreshold = r.real("morph.threshold", 0.5, 0, 1);
   return c;
 }
 

@@ -19,7 +19,7 @@ const problems = [];
 const recorded = {};  // screen name -> a state porttid published that shows it
 
 async function api(base, method, p, body) {
-  const res = await fetch(base + p, {
+  const res = await fetch(new URL(p, base), {
     method, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${args.token}` },
     body: body && JSON.stringify(body),
   });

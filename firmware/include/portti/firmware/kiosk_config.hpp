@@ -13,7 +13,8 @@
 //                  max_failures (default 5), lockout_seconds (default 300), requests_per_minute (120)
 //   [timeouts]     <state>_ms for each state ("chip_read_ms = 15000"), capture_budget_ms
 //   [face]         config (vision's face.conf; absent: no face comparator, the step stays not done)
-//   [thresholds]   face (default: the face config's threshold, else 0.62), morph (default 0.5)
+//   [thresholds]   face (default: the face config's threshold, else 0.62)
+//   [morph]        model (the D-MAD model; none: the step is not done), threshold (default: the model's)
 // Relative paths are taken from the config file's folder. Errors name the key and the file.
 #pragma once
 
@@ -64,6 +65,7 @@ struct KioskConfig {
   std::string crl;
   std::filesystem::path rulesFile;
   std::filesystem::path faceConfig;
+  bool morphThresholdSet = false;  ///< [morph] threshold given; else the model's own
   std::filesystem::path morphModel;  ///< [morph] model: the D-MAD model (config/mad/dmad.model); none: not done
   std::filesystem::path outboxPath;
   CaseSystemConfig caseSystem;
