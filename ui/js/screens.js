@@ -17,8 +17,9 @@ const BY_STATE = {
 const PROGRESS = { document_presented: 10, access_key: 25, chip_read: 55, chip_verification: 90 };
 
 export function screenFor(state) {
-  const screen = BY_STATE[state.state] ?? 'attract';
-  if (screen === 'take_document' && state.mode === 'service-point' && state.transaction_id) return 'summary';
+  let screen = BY_STATE[state.state] ?? 'attract';
+  // The result stays on screen until the document is taken (the result screens remind of it).
+  if (screen === 'take_document' && state.outcome) screen = 'result';
   if (screen !== 'result') return screen;
   if (state.mode === 'service-point') return 'summary';
   return state.outcome === 'accept' ? 'result_proceed' : 'result_officer';
