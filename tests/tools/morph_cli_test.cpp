@@ -69,7 +69,7 @@ TEST_F(MorphCli, BadInputFailsClearly) {
 }
 
 TEST_F(MorphCli, MadEvalOnAFewHeldOutIdentities) {
-  auto r = runPortti("face mad-eval --dataset " + kFrll + " --limit 6 --json");
+  auto r = runPortti("face mad-eval --dataset " + kFrll + " --limit 6 --plot " + dir_.string() + " --json");
   ASSERT_EQ(r.exitCode, 0) << r.out;
   auto o = parseJson(r.out);
   EXPECT_EQ(o->getValue<int>("bona_fide"), 6);
@@ -80,6 +80,8 @@ TEST_F(MorphCli, MadEvalOnAFewHeldOutIdentities) {
     EXPECT_TRUE(o->getObject("smad")->has(key)) << key;
   }
   EXPECT_TRUE(o->getObject("mmpmr")->has("without_mad"));
+  EXPECT_TRUE(fs::exists(dir_ / "dmad_det.png"));
+  EXPECT_TRUE(fs::exists(dir_ / "smad_det.csv"));
 }
 
 }  // namespace

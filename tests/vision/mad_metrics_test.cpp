@@ -35,6 +35,15 @@ TEST(MadMetrics, PointAtAThreshold) {
   EXPECT_THROW(madMetrics({0.5}, {}), std::invalid_argument);
 }
 
+TEST(MadMetrics, DetCurveRunsFromAllSuspectedToNone) {
+  const auto curve = detCurve({0.1, 0.2, 0.8}, {0.3, 0.9});
+  ASSERT_EQ(curve.size(), 6u);  // five distinct scores and one threshold above them all
+  EXPECT_DOUBLE_EQ(curve.front().bpcer, 1.0);
+  EXPECT_DOUBLE_EQ(curve.front().apcer, 0.0);
+  EXPECT_DOUBLE_EQ(curve.back().bpcer, 0.0);
+  EXPECT_DOUBLE_EQ(curve.back().apcer, 1.0);
+}
+
 TEST(MadMetrics, PerfectSeparationGivesZeroErrors) {
   const auto m = madMetrics({0.1, 0.2, 0.3}, {0.7, 0.8});
   EXPECT_DOUBLE_EQ(m.atBpcer10pct.apcer, 0.0);

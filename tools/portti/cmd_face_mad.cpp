@@ -19,6 +19,7 @@
 
 #include "args.hpp"
 #include "cli_common.hpp"
+#include "det_plot.hpp"
 #include "face_cli.hpp"
 #include "portti/vision/error.hpp"
 #include "portti/vision/eval/mad_metrics.hpp"
@@ -163,59 +164,74 @@ std::size_t optionSize(const Args& args, const std::string& name, std::size_t fa
 }
 
 int madTrain(const Args& args) {
-  const fs::path dataset = args.require("dataset");
+  const auto datasets = args.all("dataset");  // several: one model from all (e.g. studio and in-the-wild)
+  if (datasets.empty()) throw UsageError("missing --dataset");
   const std::string out = args.require("out");
   const std::string smadOut = args.get("smad-out").value_or((fs::path(out).parent_path() / "smad.model").string());
   const auto seed = static_cast<std::uint32_t>(std::stoul(args.require("seed")));
   const double fraction = std::stod(args.get("train-fraction").value_or("0.5"));
   const std::size_t perIdentity = optionSize(args, "pairs-per-identity", 3);
-  if (!fs::is_directory(dataset)) throw std::runtime_error(dataset.string() + ": not a folder");
+  const std::size_t limit = optionSize(args, "limit", SIZE_MAX);
+  for (const auto& d : datasets)
+    if (!fs::is_directory(d)) throw std::runtime_error(d + ": not a folder");
+  for (const auto& file : {fs::path(out), fs::path(smadOut)})
+    if (file.has_parent_path()) fs::create_directories(file.parent_path());
   vision::FaceVerifier verifier(faceConfigFromArgs(args));
 
-  // The training identities: a seeded shuffle (our own Fisher-Yates over mt19937, whose output the
-  // standard fixes), the first `fraction` of them.
-  std::vector<std::string> all;
-  for (const auto& dir : sortedEntries(dataset, true)) all.push_back(dir.filename().string());
   std::mt19937 rng(seed);
-  for (std::size_t i = all.size(); i > 1; --i) std::swap(all[i - 1], all[rng() % i]);
-  const auto trainCount = static_cast<std::size_t>(static_cast<double>(all.size()) * fraction);
-  std::set<std::string> heldOut(all.begin() + static_cast<std::ptrdiff_t>(trainCount), all.end());
-
-  std::size_t skipped = 0;
-  const auto ids = loadIdentities(verifier, dataset, heldOut, SIZE_MAX, skipped);
   std::vector<vision::MadExample> examples, smadExamples;
-  for (const auto& p : ids) {
-    for (const auto& probe : p.probes) examples.push_back({vision::dmadFeatures(p.chipAnalysis, probe), false});
-    smadExamples.push_back({vision::smadFeatures(p.chipAnalysis), false});
-    for (const auto& chip : p.probeChips) smadExamples.push_back({vision::smadFeatures(chip), false});
-  }
+  std::vector<std::string> trainingIds;
   std::size_t morphs = 0;
-  for (const auto& [i, j] : lookalikePairs(ids, perIdentity)) {
-    const bool swap = rng() % 2 == 1;  // which subject's image carries the background
-    const Identity& a = swap ? ids[j] : ids[i];
-    const Identity& b = swap ? ids[i] : ids[j];
-    const auto doc = morphDocument(verifier, a, b);
-    if (!doc) continue;
-    ++morphs;
-    smadExamples.push_back({vision::smadFeatures(*doc), true});
-    for (const Identity* subject : {&a, &b})
-      for (const auto& probe : subject->probes) examples.push_back({vision::dmadFeatures(*doc, probe), true});
+  for (const fs::path dataset : datasets) {
+    // The training identities: a seeded shuffle (our own Fisher-Yates over mt19937, whose output the
+    // standard fixes) of the first `limit` identities, the first `fraction` of them.
+    std::vector<std::string> all;
+    for (const auto& dir : sortedEntries(dataset, true)) all.push_back(dir.filename().string());
+    if (all.size() > limit) all.resize(limit);
+    std::set<std::string> heldOut;
+    for (const auto& dir : sortedEntries(dataset, true)) heldOut.insert(dir.filename().string());
+    for (std::size_t i = all.size(); i > 1; --i) std::swap(all[i - 1], all[rng() % i]);
+    const auto trainCount = static_cast<std::size_t>(static_cast<double>(all.size()) * fraction);
+    for (std::size_t i = 0; i < trainCount; ++i) heldOut.erase(all[i]);
+
+    std::size_t skipped = 0;
+    const auto ids = loadIdentities(verifier, dataset, heldOut, SIZE_MAX, skipped);
+    for (const auto& p : ids) {
+      trainingIds.push_back(p.id);
+      for (const auto& probe : p.probes) examples.push_back({vision::dmadFeatures(p.chipAnalysis, probe), false});
+      smadExamples.push_back({vision::smadFeatures(p.chipAnalysis), false});
+      for (const auto& chip : p.probeChips) smadExamples.push_back({vision::smadFeatures(chip), false});
+    }
+    for (const auto& [i, j] : lookalikePairs(ids, perIdentity)) {
+      const bool swap = rng() % 2 == 1;  // which subject's image carries the background
+      const Identity& a = swap ? ids[j] : ids[i];
+      const Identity& b = swap ? ids[i] : ids[j];
+      const auto doc = morphDocument(verifier, a, b);
+      if (!doc) continue;
+      ++morphs;
+      smadExamples.push_back({vision::smadFeatures(*doc), true});
+      for (const Identity* subject : {&a, &b})
+        for (const auto& probe : subject->probes) examples.push_back({vision::dmadFeatures(*doc, probe), true});
+    }
   }
-  const std::string madeBy = "made by: portti face mad-train --dataset " + dataset.string() + " --seed " +
+  std::string datasetArgs;
+  for (const auto& d : datasets) datasetArgs += " --dataset " + d;
+  if (limit != SIZE_MAX) datasetArgs += " --limit " + std::to_string(limit);
+  const std::string madeBy = "made by: portti face mad-train" + datasetArgs + " --seed " +
                              std::to_string(seed) + " --out " + out + " --smad-out " + smadOut;
   auto model = vision::MadModel::train(examples);
-  for (const auto& p : ids) model.trainingIdentities.push_back(p.id);
+  model.trainingIdentities = trainingIds;
   model.save(out, {"portti D-MAD model: logistic regression on descriptor differences and landmark shift", madeBy,
-                   "training identities: " + std::to_string(ids.size()) + ", morphs: " + std::to_string(morphs) +
+                   "training identities: " + std::to_string(trainingIds.size()) + ", morphs: " + std::to_string(morphs) +
                        ", examples: " + std::to_string(examples.size()),
                    "threshold: the lowest with training BPCER <= 5%"});
   auto smad = vision::MadModel::train(smadExamples);
   smad.trainingIdentities = model.trainingIdentities;
   smad.save(smadOut, {"portti S-MAD model: logistic regression on LBP histograms and noise residual of the chip", madeBy,
-                      "training identities: " + std::to_string(ids.size()) + ", morphs: " + std::to_string(morphs) +
+                      "training identities: " + std::to_string(trainingIds.size()) + ", morphs: " + std::to_string(morphs) +
                           ", examples: " + std::to_string(smadExamples.size()),
                       "threshold: the lowest with training BPCER <= 5%"});
-  std::cout << "D-MAD model written to " << out << " (" << ids.size() << " identities, " << morphs << " morphs, "
+  std::cout << "D-MAD model written to " << out << " (" << trainingIds.size() << " identities, " << morphs << " morphs, "
             << examples.size() << " examples, threshold " << model.threshold << "); S-MAD model to " << smadOut
             << " (" << smadExamples.size() << " examples, threshold " << smad.threshold << ")\n";
   return 0;
@@ -337,6 +353,11 @@ int madEval(const Args& args) {
   mm->set("with_smad_only", share(pastSmad));
   o->set("mmpmr", mm);
   o->set("bona_fide_rejected_by_verifier", bonaRejectedByVerifier);
+  if (const auto plotDir = args.get("plot")) {
+    writeDetPlot(*plotDir, "dmad", vision::detCurve(bonaScores, morphScores));
+    writeDetPlot(*plotDir, "smad", vision::detCurve(smadBona, smadMorph));
+    o->set("plots", *plotDir);
+  }
   o->set("seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (args.flag("json")) {
     printJson(o);

@@ -45,6 +45,12 @@ MadPoint madPointAtBpcer(const std::vector<double>& bonaFide, const std::vector<
   return madPointAt(bonaFide, attacks, candidates(bonaFide, attacks).back());
 }
 
+std::vector<MadPoint> detCurve(const std::vector<double>& bonaFide, const std::vector<double>& attacks) {
+  std::vector<MadPoint> out;
+  for (double t : candidates(bonaFide, attacks)) out.push_back(madPointAt(bonaFide, attacks, t));
+  return out;
+}
+
 MadMetrics madMetrics(const std::vector<double>& bonaFide, const std::vector<double>& attacks) {
   if (bonaFide.empty() || attacks.empty()) throw std::invalid_argument("madMetrics: need bona fide and attack scores");
   MadMetrics m;

@@ -24,6 +24,9 @@ struct MadMetrics {
 MadPoint madPointAtBpcer(const std::vector<double>& bonaFide, const std::vector<double>& attacks, double maxBpcer);
 /// APCER and BPCER at a given threshold.
 MadPoint madPointAt(const std::vector<double>& bonaFide, const std::vector<double>& attacks, double threshold);
+/// APCER and BPCER at every candidate threshold, in rising threshold order (the DET curve).
+std::vector<MadPoint> detCurve(const std::vector<double>& bonaFide, const std::vector<double>& attacks);
+
 /// Throws std::invalid_argument when either list is empty.
 MadMetrics madMetrics(const std::vector<double>& bonaFide, const std::vector<double>& attacks);
 
