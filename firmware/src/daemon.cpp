@@ -12,6 +12,8 @@
 #include "portti/firmware/sender.hpp"
 #include "portti/firmware/transaction/face_comparison.hpp"
 #include "portti/firmware/transaction/morph_detection.hpp"
+#include "portti/firmware/audit_events.hpp"
+#include "portti/firmware/audit_log.hpp"
 #include "portti/vision/mad/dmad.hpp"
 #include "portti/firmware/transaction/transaction_facts.hpp"
 #include "portti/hw/open_reader.hpp"
@@ -135,12 +137,15 @@ struct Daemon::Parts {
   StateFeed feed;
   std::unique_ptr<Diagnostics> diagnostics;
   std::unique_ptr<ApiServer> api;
+  std::unique_ptr<AuditLog> audit;
 };
 
 Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   Parts& p = *p_;
   p.config = config;
   fs::create_directories(config.dataDir);
+  // Every decision goes into the hash-chained audit log (no personal data: audit_events.hpp).
+  p.audit = std::make_unique<AuditLog>(config.dataDir / "audit.log", AuditLog::Options{config.kioskId, std::nullopt});
 
   if (config.reader.rfind("sim:", 0) == 0) {
     auto deck = std::make_unique<SimDeck>(config.reader.substr(4));
@@ -203,6 +208,15 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   mp.clock = &p.clock;
   p.machine = std::make_unique<TransactionMachine>(mp, settings);
   p.machine->addListener([&p](const StateChange& c) {
+    // The decision is made when the result is about to be committed: audit it before the gate moves.
+    if (c.state == TransactionState::ResultDelivery) {
+      const Transaction& tx = p.machine->transaction();
+      try {
+        if (tx.decision) p.audit->append("decision", decisionAuditFields(tx.id, *tx.decision));
+      } catch (const std::exception& e) {
+        p.errors.add("audit", e.what());
+      }
+    }
     p.feed.publish(c);
     // Step failures and cancellations are the kiosk's own words: safe for the technician's view.
     if (!c.detail.empty() && c.state != TransactionState::Idle) p.errors.add(stateName(c.previous), c.detail);

@@ -3,6 +3,8 @@
 // Includes the privacy test of issue 7 item 8.
 #include <gtest/gtest.h>
 
+#include "portti/firmware/audit_verify.hpp"
+
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -102,6 +104,12 @@ TEST(Daemon, TransactionsThroughTheApiLandInTheOutbox) {
   daemon.stop();
   Outbox outbox((dir / "data" / "outbox.sqlite").string());
   EXPECT_EQ(outbox.depth(), 1) << "committed, not sent (no case system configured)";
+  // The decision is in the hash-chained audit log, which verifies.
+  const AuditVerdict audit = verifyAuditLog(dir / "data" / "audit.log");
+  EXPECT_TRUE(audit.ok()) << auditStatusName(audit.status);
+  EXPECT_EQ(audit.records, 1u);
+  EXPECT_TRUE(fileContains(dir / "data" / "audit.log", "\"event\":\"decision\""));
+  EXPECT_TRUE(fileContains(dir / "data" / "audit.log", "FACE_MISMATCH"));
 }
 
 TEST(Daemon, TechnicianEndpointsNeedTheTokenAndLockOut) {

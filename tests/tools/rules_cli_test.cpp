@@ -58,7 +58,7 @@ TEST_F(RulesCli, MissingFileAndWrongUsage) {
 
 TEST_F(RulesCli, EvalPrintsTheDecisionAndTrace) {
   const std::string facts =
-      write("facts.json", R"({"pa.status":"valid","chip.auth":"passed","doc.expiry":"2030-01-31",
+      write("facts.json", R"({"pa.status":"valid","chip.auth":"passed","chip.aa":"not done","doc.expiry":"2030-01-31",
     "face.score":0.41,"mad.dmad":0.1,"doc.issuing_state":"FIN","holder.age":40})");
   const auto r =
       runPortti("rules eval config/rules/egate.rules --facts " + quote(facts) + " --today 2026-12-04");
@@ -69,8 +69,8 @@ TEST_F(RulesCli, EvalPrintsTheDecisionAndTrace) {
   EXPECT_EQ(o->getArray("trace")->size(), 7u);
 
   const std::string expired =
-      write("expired.json", R"({"pa.status":"valid","chip.aa":"passed","doc.expiry":"2012-04-15",
-    "face.score":0.9,"mad.dmad":0.1,"doc.issuing_state":"UTO","holder.age":52})");
+      write("expired.json", R"({"pa.status":"valid","chip.auth":"not done","chip.aa":"passed","doc.expiry":"2012-04-15",
+    "face.score":5.0,"mad.dmad":0.1,"doc.issuing_state":"UTO","holder.age":52})");
   const auto e =
       runPortti("rules eval config/rules/egate.rules --facts " + quote(expired) + " --today 2026-12-04");
   const auto eo = Poco::JSON::Parser().parse(e.out).extract<Poco::JSON::Object::Ptr>();
