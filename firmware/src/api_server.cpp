@@ -15,6 +15,7 @@
 #include <Poco/URI.h>
 #include <openssl/crypto.h>
 
+#include "json_support.hpp"
 #include "portti/firmware/web/speech.hpp"
 #include "portti/firmware/web/static_files.hpp"
 
@@ -35,15 +36,6 @@ bool sameSecret(const std::string& given, const std::string& expected) {
   // Length is not secret (the config demands a minimum); the bytes are compared in constant time.
   return !expected.empty() && given.size() == expected.size() &&
          CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
-}
-
-std::string isoTime(std::chrono::system_clock::time_point t) {
-  const std::time_t s = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&s, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "json_support.hpp"
 #include "portti/firmware/outbox.hpp"
 #include "portti/firmware/rules_file.hpp"
 #include "portti/firmware/sender.hpp"
@@ -31,12 +32,6 @@ using Poco::JSON::Object;
 
 namespace {
 
-Object::Ptr newObject() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
-std::string isoTime(std::chrono::system_clock::time_point t) {
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-  return Poco::DateTimeFormatter::format(Poco::Timestamp(us), "%Y-%m-%dT%H:%M:%SZ");
-}
 
 Array::Ptr array(const std::vector<std::string>& items) {
   Array::Ptr a = new Array;

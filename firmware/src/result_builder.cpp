@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "json_support.hpp"
 #include "portti/firmware/rules_json.hpp"
 #include "portti/mrtd/bytes.hpp"
 
@@ -22,9 +23,8 @@ using Poco::JSON::Object;
 
 namespace {
 
-Object::Ptr newObject() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
-std::string isoTime(std::chrono::system_clock::time_point t) {
+// Results carry microseconds and the zone: two results of one second stay ordered.
+std::string preciseTime(std::chrono::system_clock::time_point t) {
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
   return Poco::DateTimeFormatter::format(Poco::Timestamp(us), "%Y-%m-%dT%H:%M:%s%z");
 }
@@ -88,8 +88,8 @@ Object::Ptr ResultBuilder::build(const Transaction& tx) const {
   r->set("kioskId", options_.kioskId);
   r->set("mode", modeName(tx.mode));
   if (tx.mode == Mode::ServicePoint) r->set("caseNumber", tx.caseNumber);
-  r->set("started_at", isoTime(tx.startedAt));
-  r->set("finished_at", isoTime(tx.finishedAt));
+  r->set("started_at", preciseTime(tx.startedAt));
+  r->set("finished_at", preciseTime(tx.finishedAt));
 
   Object::Ptr doc = newObject();
   if (tx.chip.dg1) {

@@ -7,6 +7,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "frll_fixture.hpp"
 #include "portti/vision/face_image.hpp"
 #include "portti/vision/mad/dmad.hpp"
 #include "portti/vision/mad/smad.hpp"
@@ -16,33 +17,12 @@ using namespace portti::vision;
 
 namespace {
 
-const std::string kFrll = std::string(PORTTI_SOURCE_DIR) + "/../shared/faces/frll";
+using test_support::kFrll;
 // Two women of similar age (info.csv) whom the verifier tells apart (score 0.43 < 0.45).
 const char* const kIdA = "003";
 const char* const kIdB = "010";
 
-class FaceMorphTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    if (!std::filesystem::exists(kFrll)) return;
-    verifier_ = std::make_unique<FaceVerifier>(FaceConfig::load(std::string(PORTTI_SOURCE_DIR) + "/config/face.conf"));
-  }
-  static void TearDownTestSuite() { verifier_.reset(); }
-  void SetUp() override {
-    if (!verifier_) GTEST_SKIP() << "../shared/faces/frll is absent";
-  }
-  static cv::Mat portrait(const std::string& id, const std::string& which) {
-    cv::Mat m = cv::imread(kFrll + "/" + id + "/" + which + ".jpg");
-    EXPECT_FALSE(m.empty()) << id << "/" << which;
-    return m;
-  }
-  static FaceTemplate describe(const cv::Mat& image) {
-    auto a = verifier_->analyse(image);
-    EXPECT_TRUE(a.descriptor.has_value());
-    return a.descriptor.value_or(FaceTemplate{});
-  }
-  static inline std::unique_ptr<FaceVerifier> verifier_;
-};
+class FaceMorphTest : public test_support::FrllFaceTest {};
 
 TEST_F(FaceMorphTest, MorphVerifiesAgainstBothContributors) {
   // The second image is 0.4 of the first's size: the generator has to bring it into the first's frame.

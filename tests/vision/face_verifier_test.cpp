@@ -9,6 +9,7 @@
 
 #include "portti/vision/capture/best_frame.hpp"
 #include "portti/vision/error.hpp"
+#include "frll_fixture.hpp"
 #include "portti/vision/face_image.hpp"
 #include "portti/vision/face_verifier.hpp"
 
@@ -16,35 +17,13 @@ using namespace portti::vision;
 
 namespace {
 
-const std::string kFrll = std::string(PORTTI_SOURCE_DIR) + "/../shared/faces/frll";
+using test_support::kFrll;
 
 bool hasReason(const QualityReport& q, QualityReason r) {
   return std::find(q.reasons.begin(), q.reasons.end(), r) != q.reasons.end();
 }
 
-class FaceVerifierTest : public ::testing::Test {
- protected:
-  // The models load once for the suite (about a second).
-  static void SetUpTestSuite() {
-    if (!std::filesystem::exists(kFrll)) return;
-    verifier_ = std::make_unique<FaceVerifier>(FaceConfig::load(std::string(PORTTI_SOURCE_DIR) + "/config/face.conf"));
-  }
-  static void TearDownTestSuite() { verifier_.reset(); }
-  void SetUp() override {
-    if (!verifier_) GTEST_SKIP() << "../shared/faces/frll is absent";
-  }
-  static cv::Mat portrait(const std::string& id, const std::string& which) {
-    cv::Mat m = cv::imread(kFrll + "/" + id + "/" + which + ".jpg");
-    EXPECT_FALSE(m.empty()) << id << "/" << which;
-    return m;
-  }
-  static FaceTemplate describe(const cv::Mat& image) {
-    auto a = verifier_->analyse(image);
-    EXPECT_TRUE(a.descriptor.has_value());
-    return a.descriptor.value_or(FaceTemplate{});
-  }
-  static inline std::unique_ptr<FaceVerifier> verifier_;
-};
+class FaceVerifierTest : public test_support::FrllFaceTest {};
 
 TEST_F(FaceVerifierTest, SamePersonScoresAboveTheThresholdDifferentPeopleBelow) {
   const std::vector<std::string> ids = {"001", "002", "003"};
