@@ -5,6 +5,8 @@
 #include <Poco/JSON/Parser.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "tools/run_portti.hpp"
 
@@ -55,6 +57,82 @@ TEST_F(FaceCli, EvalOnAFewIdentities) {
   EXPECT_DOUBLE_EQ(o->getValue<double>("fnmr_at_threshold"), 0.0);
   EXPECT_DOUBLE_EQ(o->getValue<double>("fmr_at_threshold"), 0.0);
   EXPECT_TRUE(o->has("fnmr_at_fmr_0_1pct"));
+}
+
+std::vector<std::string> lines(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+TEST_F(FaceCli, EvalPlotsTheDetCurveAndRecalibratesACopyOfTheConfig) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "portti_face_eval_cli";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  // A copy of config/face.conf whose model paths still resolve from the temporary folder.
+  std::vector<std::string> original = lines("config/face.conf");
+  {
+    std::ofstream out(dir / "face.conf");
+    for (std::string line : original) {
+      if (line.rfind("model_dir = ../", 0) == 0 || line.rfind("onnx_model = ../", 0) == 0) {
+        line.replace(line.find("../"), 3, fs::absolute(".").string() + "/");
+      }
+      out << line << "\n";
+    }
+  }
+  const auto copy = lines(dir / "face.conf");
+  const std::string config = " --config " + (dir / "face.conf").string();
+
+  // 4 identities make 24 impostor pairs: too few to measure FMR 0.1% (the config's target); nothing is written.
+  auto refused = runPortti("face eval --dataset " + kFrll + " --limit 4 --write-threshold --json" + config);
+  EXPECT_EQ(refused.exitCode, 3) << refused.out;
+  EXPECT_EQ(lines(dir / "face.conf"), copy);
+
+  auto r = runPortti("face eval --dataset " + kFrll + " --limit 4 --target-fmr 0.05 --write-threshold --misses 2 --plot " +
+                     (dir / "plots").string() + " --json" + config);
+  ASSERT_EQ(r.exitCode, 0) << r.out;
+  auto o = parseJson(r.out);
+  auto cal = o->getObject("calibration");
+  EXPECT_DOUBLE_EQ(cal->getValue<double>("target_fmr"), 0.05);
+  EXPECT_LE(cal->getValue<double>("fmr"), 0.05);
+  const double written = cal->getValue<double>("written_threshold");
+  EXPECT_GE(written, cal->getValue<double>("threshold"));
+  EXPECT_LT(written, o->getValue<double>("lowest_genuine_score"));  // FRLL's genuine pairs stay accepted
+
+  // Only the threshold and target_fmr lines changed; every other line and comment is as it was.
+  const auto after = lines(dir / "face.conf");
+  ASSERT_EQ(after.size(), copy.size());
+  int changed = 0;
+  for (std::size_t i = 0; i < copy.size(); ++i) {
+    if (after[i] == copy[i]) continue;
+    ++changed;
+    EXPECT_TRUE(after[i].rfind("threshold = ", 0) == 0 || after[i] == "target_fmr = 0.05") << after[i];
+  }
+  EXPECT_EQ(changed, 2);
+  std::ostringstream expected;
+  expected << "threshold = " << std::fixed;
+  expected.precision(4);
+  expected << written;
+  EXPECT_EQ(std::count(after.begin(), after.end(), expected.str() +
+                       "  # portti face eval --write-threshold: FMR 0.05 on frll (4 genuine, 24 impostor pairs)"), 1);
+  EXPECT_EQ(lines("config/face.conf"), original);  // the project's config was not touched
+
+  // The worst pairs name their files; the DET curve comes as CSV, PNG and SVG with the threshold marked.
+  auto worst = o->getArray("lowest_genuine_pairs");
+  ASSERT_EQ(worst->size(), 2u);
+  EXPECT_EQ(worst->getObject(0)->getValue<std::string>("a").substr(3), "/neutral.jpg");
+  EXPECT_EQ(o->getArray("highest_impostor_pairs")->size(), 2u);
+  EXPECT_EQ(lines(dir / "plots" / "face_det.csv").front(), "threshold,fmr,fnmr");
+  EXPECT_GT(fs::file_size(dir / "plots" / "face_det.png"), 1000u);
+  std::ifstream svgIn(dir / "plots" / "face_det.svg");
+  const std::string svg((std::istreambuf_iterator<char>(svgIn)), std::istreambuf_iterator<char>());
+  EXPECT_NE(svg.find("<svg xmlns=\"http://www.w3.org/2000/svg\""), std::string::npos);
+  EXPECT_NE(svg.find("<polyline"), std::string::npos);
+  EXPECT_NE(svg.find(">threshold 4: FMR 0%, FNMR 0%</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">FMR</text>"), std::string::npos);
+  fs::remove_all(dir);
 }
 
 }  // namespace
