@@ -8,6 +8,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
 #include "tools/run_portti.hpp"
 
 using portti::testing::runPortti;
@@ -45,6 +48,60 @@ TEST_F(FaceCli, CompareWithoutAFaceOrFileFailsClearly) {
   EXPECT_EQ(runPortti("face compare " + kFrll + "/010/neutral.jpg").exitCode, 2);  // one image only
   EXPECT_EQ(runPortti("face eval --dataset " + kFrll + " --limit many").exitCode, 2);
   EXPECT_EQ(runPortti("face eval --dataset /nonexistent").exitCode, 3);
+}
+
+// Each bad input an operator may hand `face compare`: a clear message (standard error) and exit 3, or,
+// where the image is usable, the quality report says what is wrong with it.
+TEST_F(FaceCli, BadInputsAreNamedClearly) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "portti_face_bad_input_cli";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string probe = kFrll + "/010/smiling.jpg";
+  const auto file = [&](const std::string& name) { return (dir / name).string(); };
+  const auto write = [&](const std::string& name, const std::vector<std::uint8_t>& bytes) {
+    std::ofstream(file(name), std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                       static_cast<std::streamsize>(bytes.size()));
+  };
+  const auto fails = [&](const std::string& image, const std::string& message) {
+    auto r = runPortti("face compare " + image + " " + probe + " 2>&1");
+    EXPECT_EQ(r.exitCode, 3) << image << ": " << r.out;
+    EXPECT_NE(r.out.find(message), std::string::npos) << image << ": " << r.out;
+  };
+  const cv::Mat face = cv::imread(kFrll + "/010/neutral.jpg");
+
+  cv::imwrite(file("wall.png"), cv::Mat(480, 640, CV_8UC3, cv::Scalar(120, 130, 140)));
+  fails(file("wall.png"), "wall.png: no face found");
+
+  std::vector<std::uint8_t> jpg;
+  cv::imencode(".jpg", face, jpg);
+  jpg.resize(jpg.size() / 2);
+  write("truncated.jpg", jpg);
+  fails(file("truncated.jpg"), "truncated.jpg: the jpeg image is truncated");
+  write("garbage.jpg", std::vector<std::uint8_t>(300, 0x42));
+  fails(file("garbage.jpg"), "garbage.jpg: not a JPEG, JPEG 2000 or PNG image");
+  // A 10000 x 10000 PNG header (100 megapixels) over a few bytes: refused before any decoding.
+  write("huge.png", {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0x27, 0x10,
+                     0, 0, 0x27, 0x10, 8, 2, 0, 0, 0});
+  fails(file("huge.png"), "huge.png: the png image is too large (more than 40 megapixels)");
+
+  // Usable but wrong for a gate: the report names it.
+  cv::Mat two;
+  cv::hconcat(face, cv::imread(kFrll + "/011/neutral.jpg"), two);
+  cv::imwrite(file("two.png"), two);
+  auto r = runPortti("face compare " + file("two.png") + " " + probe + " --json");
+  ASSERT_NE(r.exitCode, 3) << r.out;
+  auto a = parseJson(r.out)->getObject("quality")->getObject("a");
+  EXPECT_EQ(a->getValue<int>("other_faces"), 1);
+  EXPECT_FALSE(a->getValue<bool>("acceptable"));
+  EXPECT_NE(r.out.find("several_faces"), std::string::npos);
+
+  // Grey and 16-bit portraits: tests/vision (GreyAndSixteenBitPortraitsStillMatch); a tiny face: there too
+  // (QualityReasonsFireOnBadCaptures). A CMYK JPEG is decoded, not refused:
+  r = runPortti("face compare tests/vision/data/cmyk_patches.jpg " + probe + " 2>&1");
+  EXPECT_EQ(r.exitCode, 3) << r.out;  // decoded (no decoding error), but colour patches hold no face
+  EXPECT_NE(r.out.find("cmyk_patches.jpg: no face found"), std::string::npos) << r.out;
+  fs::remove_all(dir);
 }
 
 TEST_F(FaceCli, EvalOnAFewIdentities) {
