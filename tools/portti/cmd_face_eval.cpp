@@ -54,7 +54,8 @@ std::size_t numberOption(const Args& args, const std::string& name, const std::s
 cv::Mat chipPortrait(const cv::Mat& image, bool jp2) {
   const int w = std::min(image.cols, image.rows * 3 / 4), h = std::min(image.rows, w * 4 / 3);
   const cv::Mat crop = image(cv::Rect((image.cols - w) / 2, (image.rows - h) / 2, w, h));
-  const auto chip = vision::encodeChipPortrait(crop, 360, 20000, jp2 ? vision::ImageFormat::Jpeg2000 : vision::ImageFormat::Jpeg);
+  const auto chip = vision::encodeChipPortrait(
+      crop, 360, 20000, jp2 ? vision::ImageFormat::Jpeg2000 : vision::ImageFormat::Jpeg);
   return vision::decodeImage(chip.bytes);
 }
 
@@ -123,7 +124,8 @@ Object::Ptr calibrate(const Args& args, const vision::FaceConfig& config, const 
       throw UsageError("--target-fmr takes a rate between 0 and 1 (0.001 is 0.1%)");
     }
   }
-  if (!(target > 0 && target < 1)) throw UsageError("--target-fmr takes a rate between 0 and 1 (0.001 is 0.1%)");
+  if (!(target > 0 && target < 1))
+    throw UsageError("--target-fmr takes a rate between 0 and 1 (0.001 is 0.1%)");
   char rate[32];
   std::snprintf(rate, sizeof rate, "%g", target);
   const auto needed = static_cast<std::size_t>(std::ceil(1 / target - 1e-9));
@@ -139,8 +141,8 @@ Object::Ptr calibrate(const Args& args, const vision::FaceConfig& config, const 
   o->set("fnmr", p.fnmr);
   if (args.flag("write-threshold")) {
     const std::string path = faceConfigPath(args);
-    const std::string note = std::string("portti face eval --write-threshold: FMR ") + rate +
-                             " on " + dataset.filename().string() + " (" + std::to_string(genuine.size()) +
+    const std::string note = std::string("portti face eval --write-threshold: FMR ") + rate + " on " +
+                             dataset.filename().string() + " (" + std::to_string(genuine.size()) +
                              " genuine, " + std::to_string(impostor.size()) + " impostor pairs)";
     o->set("written_threshold", vision::FaceConfig::writeThreshold(path, p.threshold, target, note));
     o->set("config", path);
@@ -159,7 +161,8 @@ int runFaceEval(const Args& args) {
   const bool aligned = args.flag("aligned");
   // --chip-like jpeg|jp2: each identity's first image becomes a DG2-like portrait (3:4, 360x480, <= 20 KB).
   const auto chipLike = args.get("chip-like");
-  if (chipLike && *chipLike != "jpeg" && *chipLike != "jp2") throw UsageError("--chip-like takes jpeg or jp2");
+  if (chipLike && *chipLike != "jpeg" && *chipLike != "jp2")
+    throw UsageError("--chip-like takes jpeg or jp2");
   vision::FaceVerifier verifier(faceConfigFromArgs(args));
   const auto started = std::chrono::steady_clock::now();
 
@@ -221,7 +224,8 @@ int runFaceEval(const Args& args) {
     }
   }
   if (genuine.empty() || impostor.empty()) {
-    throw std::runtime_error(dataset.string() + ": needs at least two identities and one with two usable images");
+    throw std::runtime_error(dataset.string() +
+                             ": needs at least two identities and one with two usable images");
   }
   const auto& config = verifier.config();
   const auto m = vision::verificationMetrics(genuine, impostor, config.threshold);
@@ -257,7 +261,8 @@ int runFaceEval(const Args& args) {
     o->set("calibration", calibrate(args, config, dataset, genuine, impostor));
   }
   if (misses > 0) {
-    std::sort(genuinePairs.begin(), genuinePairs.end(), [](const auto& x, const auto& y) { return x.score < y.score; });
+    std::sort(genuinePairs.begin(), genuinePairs.end(),
+              [](const auto& x, const auto& y) { return x.score < y.score; });
     genuinePairs.resize(std::min(genuinePairs.size(), misses));
     std::sort(topImpostors.begin(), topImpostors.end(), higher);
     o->set("lowest_genuine_pairs", pairsJson(genuinePairs, samples));
@@ -268,7 +273,8 @@ int runFaceEval(const Args& args) {
     plot.title = dataset.filename().string() + ": " + vision::backendName(config.backend) + " DET";
     plot.xLabel = "FMR";
     plot.yLabel = "FNMR";
-    for (const auto& p : vision::verificationDetCurve(genuine, impostor)) plot.curve.push_back({p.threshold, p.fmr, p.fnmr});
+    for (const auto& p : vision::verificationDetCurve(genuine, impostor))
+      plot.curve.push_back({p.threshold, p.fmr, p.fnmr});
     plot.mark = DetPoint{m.atThreshold.threshold, m.atThreshold.fmr, m.atThreshold.fnmr};
     plot.lowest = m.impostorPairs >= 10000 ? 0.0001 : 0.001;
     writeDetPlot(*plotDir, "face", plot);
@@ -280,8 +286,9 @@ int runFaceEval(const Args& args) {
     std::cout << "\n";
   } else {
     std::cout << "genuine pairs " << m.genuinePairs << ", impostor pairs " << m.impostorPairs
-              << ", FNMR at FMR 0.1% " << m.atFmr01pct.fnmr << ", at the configured threshold " << m.atThreshold.threshold
-              << ": FMR " << m.atThreshold.fmr << " FNMR " << m.atThreshold.fnmr << "\n";
+              << ", FNMR at FMR 0.1% " << m.atFmr01pct.fnmr << ", at the configured threshold "
+              << m.atThreshold.threshold << ": FMR " << m.atThreshold.fmr << " FNMR " << m.atThreshold.fnmr
+              << "\n";
   }
   return 0;
 }

@@ -6,10 +6,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <stdexcept>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <stdexcept>
 
 namespace portti::cli {
 
@@ -46,11 +45,13 @@ std::string lower(std::string s) {
 std::string xmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
   }
   return out;
 }
@@ -75,12 +76,14 @@ struct Layout {
     return out;
   }
   std::string markLabel(const DetPlot& p) const {
-    return "threshold " + number(p.mark->threshold) + ": " + p.xLabel + " " + percent(p.mark->x) + ", " + p.yLabel +
-           " " + percent(p.mark->y);
+    return "threshold " + number(p.mark->threshold) + ": " + p.xLabel + " " + percent(p.mark->x) + ", " +
+           p.yLabel + " " + percent(p.mark->y);
   }
 };
 
-cv::Point px(cv::Point2d p) { return {static_cast<int>(std::lround(p.x)), static_cast<int>(std::lround(p.y))}; }
+cv::Point px(cv::Point2d p) {
+  return {static_cast<int>(std::lround(p.x)), static_cast<int>(std::lround(p.y))};
+}
 
 void writePng(const std::string& path, const DetPlot& plot, const Layout& l) {
   constexpr int kSize = Layout::kSize;
@@ -90,7 +93,8 @@ void writePng(const std::string& path, const DetPlot& plot, const Layout& l) {
     cv::line(img, px(l.at(tick, l.lowest)), px(l.at(tick, Layout::kHighest)), grid);
     cv::line(img, px(l.at(l.lowest, tick)), px(l.at(Layout::kHighest, tick)), grid);
     const std::string label = percent(tick);
-    cv::putText(img, label, px(l.at(tick, l.lowest)) + cv::Point(-12, 18), cv::FONT_HERSHEY_PLAIN, 0.9, black);
+    cv::putText(img, label, px(l.at(tick, l.lowest)) + cv::Point(-12, 18), cv::FONT_HERSHEY_PLAIN, 0.9,
+                black);
     cv::putText(img, label, px(l.at(l.lowest, tick)) + cv::Point(-50, 4), cv::FONT_HERSHEY_PLAIN, 0.9, black);
   }
   cv::putText(img, plot.xLabel, cv::Point(kSize / 2 - 20, kSize - 15), cv::FONT_HERSHEY_PLAIN, 1.1, black);
@@ -107,7 +111,8 @@ void writePng(const std::string& path, const DetPlot& plot, const Layout& l) {
     int baseline = 0;
     const int width = cv::getTextSize(label, cv::FONT_HERSHEY_PLAIN, 0.9, 1, &baseline).width;
     const int x = std::clamp(p.x + 10, 2, kSize - width - 2);
-    cv::putText(img, label, cv::Point(x, std::max(p.y - 10, 40)), cv::FONT_HERSHEY_PLAIN, 0.9, cv::Scalar(0, 0, 200));
+    cv::putText(img, label, cv::Point(x, std::max(p.y - 10, 40)), cv::FONT_HERSHEY_PLAIN, 0.9,
+                cv::Scalar(0, 0, 200));
   }
   if (!cv::imwrite(path, img)) throw std::runtime_error(path + ": cannot write");
 }
@@ -119,7 +124,8 @@ void writeSvg(const std::string& path, const DetPlot& plot, const Layout& l) {
   out << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kSize << "\" height=\"" << kSize
       << "\" viewBox=\"0 0 " << kSize << " " << kSize << "\" font-family=\"sans-serif\" font-size=\"11\">\n"
       << "<title>" << xmlEscape(plot.title) << "</title>\n"
-      << "<rect width=\"" << kSize << "\" height=\"" << kSize << "\" fill=\"white\"/>\n<g stroke=\"#dcdcdc\">\n";
+      << "<rect width=\"" << kSize << "\" height=\"" << kSize
+      << "\" fill=\"white\"/>\n<g stroke=\"#dcdcdc\">\n";
   for (double tick : l.ticks()) {
     const auto a = l.at(tick, l.lowest), b = l.at(tick, Layout::kHighest);
     const auto c = l.at(l.lowest, tick), d = l.at(Layout::kHighest, tick);
@@ -129,22 +135,27 @@ void writeSvg(const std::string& path, const DetPlot& plot, const Layout& l) {
   out << "</g>\n";
   for (double tick : l.ticks()) {
     const auto a = l.at(tick, l.lowest), c = l.at(l.lowest, tick);
-    out << "<text x=\"" << a.x << "\" y=\"" << a.y + 16 << "\" text-anchor=\"middle\">" << percent(tick) << "</text>"
-        << "<text x=\"" << c.x - 6 << "\" y=\"" << c.y + 4 << "\" text-anchor=\"end\">" << percent(tick) << "</text>\n";
+    out << "<text x=\"" << a.x << "\" y=\"" << a.y + 16 << "\" text-anchor=\"middle\">" << percent(tick)
+        << "</text>"
+        << "<text x=\"" << c.x - 6 << "\" y=\"" << c.y + 4 << "\" text-anchor=\"end\">" << percent(tick)
+        << "</text>\n";
   }
   out << "<text x=\"" << kSize / 2 << "\" y=\"" << kSize - 15 << "\" text-anchor=\"middle\" font-size=\"13\">"
       << xmlEscape(plot.xLabel) << "</text>\n"
       << "<text x=\"5\" y=\"25\" font-size=\"13\">" << xmlEscape(plot.yLabel) << "</text>\n"
-      << "<text x=\"" << kSize / 2 << "\" y=\"25\" text-anchor=\"middle\" font-size=\"14\">" << xmlEscape(plot.title)
+      << "<text x=\"" << kSize / 2 << "\" y=\"25\" text-anchor=\"middle\" font-size=\"14\">"
+      << xmlEscape(plot.title)
       << "</text>\n<polyline fill=\"none\" stroke=\"#003cc8\" stroke-width=\"2\" points=\"";
   for (const auto& p : plot.curve) out << xy(l.at(p.x, p.y)) << " ";
   out << "\"/>\n";
   if (plot.mark) {
     const auto p = l.at(plot.mark->x, plot.mark->y);
     const bool right = p.x > kSize / 2.0;  // label on the side with room
-    out << "<circle cx=\"" << p.x << "\" cy=\"" << p.y << "\" r=\"6\" fill=\"none\" stroke=\"#c80000\" stroke-width=\"2\"/>\n"
-        << "<text x=\"" << p.x + (right ? -10 : 10) << "\" y=\"" << std::max(p.y - 10, 40.0) << "\" fill=\"#c80000\""
-        << (right ? " text-anchor=\"end\"" : "") << ">" << xmlEscape(l.markLabel(plot)) << "</text>\n";
+    out << "<circle cx=\"" << p.x << "\" cy=\"" << p.y
+        << "\" r=\"6\" fill=\"none\" stroke=\"#c80000\" stroke-width=\"2\"/>\n"
+        << "<text x=\"" << p.x + (right ? -10 : 10) << "\" y=\"" << std::max(p.y - 10, 40.0)
+        << "\" fill=\"#c80000\"" << (right ? " text-anchor=\"end\"" : "") << ">"
+        << xmlEscape(l.markLabel(plot)) << "</text>\n";
   }
   out << "</svg>\n";
   if (!out) throw std::runtime_error(path + ": cannot write");
@@ -164,7 +175,8 @@ void writeDetPlot(const std::string& dir, const std::string& name, const DetPlot
   writeSvg(base + ".svg", plot, layout);
 }
 
-void writeDetPlot(const std::string& dir, const std::string& name, const std::vector<vision::MadPoint>& curve) {
+void writeDetPlot(const std::string& dir, const std::string& name,
+                  const std::vector<vision::MadPoint>& curve) {
   DetPlot plot;
   plot.title = name + " DET";
   plot.xLabel = "BPCER";

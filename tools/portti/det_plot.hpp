@@ -29,6 +29,7 @@ struct DetPlot {
 void writeDetPlot(const std::string& dir, const std::string& name, const DetPlot& plot);
 
 /// mad-eval's plot: BPCER across, APCER up, titled "<name> DET".
-void writeDetPlot(const std::string& dir, const std::string& name, const std::vector<vision::MadPoint>& curve);
+void writeDetPlot(const std::string& dir, const std::string& name,
+                  const std::vector<vision::MadPoint>& curve);
 
 }  // namespace portti::cli

@@ -29,7 +29,8 @@ class SortedScores {
   /// The lowest threshold whose FMR is at most `fmr`: just above the impostor score ranked floor(fmr*N)+1
   /// from the top.
   double thresholdForFmr(double fmr) const {
-    const auto allowed = static_cast<std::size_t>(std::floor(fmr * static_cast<double>(impostor_.size()) + 1e-9));
+    const auto allowed =
+        static_cast<std::size_t>(std::floor(fmr * static_cast<double>(impostor_.size()) + 1e-9));
     if (allowed >= impostor_.size()) return -INFINITY;
     return std::nextafter(impostor_[impostor_.size() - 1 - allowed], INFINITY);
   }
@@ -39,7 +40,8 @@ class SortedScores {
 
  private:
   static double shareAtOrAbove(const std::vector<double>& v, double t) {
-    return static_cast<double>(v.end() - std::lower_bound(v.begin(), v.end(), t)) / static_cast<double>(v.size());
+    return static_cast<double>(v.end() - std::lower_bound(v.begin(), v.end(), t)) /
+           static_cast<double>(v.size());
   }
 
   std::vector<double> genuine_, impostor_;
@@ -47,7 +49,8 @@ class SortedScores {
 
 }  // namespace
 
-VerificationMetrics verificationMetrics(std::vector<double> genuine, std::vector<double> impostor, double configured) {
+VerificationMetrics verificationMetrics(std::vector<double> genuine, std::vector<double> impostor,
+                                        double configured) {
   const SortedScores s(std::move(genuine), std::move(impostor));
   VerificationMetrics m;
   m.genuinePairs = s.genuine().size();
