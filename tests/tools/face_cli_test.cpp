@@ -47,6 +47,10 @@ TEST_F(FaceCli, CompareWithoutAFaceOrFileFailsClearly) {
   EXPECT_EQ(runPortti("face compare /nonexistent.jpg " + kFrll + "/010/smiling.jpg").exitCode, 3);
   EXPECT_EQ(runPortti("face compare " + kFrll + "/010/neutral.jpg").exitCode, 2);  // one image only
   EXPECT_EQ(runPortti("face eval --dataset " + kFrll + " --limit many").exitCode, 2);
+  EXPECT_EQ(runPortti("face eval --dataset " + kFrll + " --limit 0").exitCode, 2);
+  EXPECT_EQ(runPortti("face eval --dataset " + kFrll + " --misses -3").exitCode, 2);
+  EXPECT_EQ(runPortti("face eval --dataset " + kFrll + " --target-fmr 1.5 --write-threshold").exitCode, 2);
+  EXPECT_EQ(runPortti("face eval --dataset " + kFrll + " --target-fmr 0.1%").exitCode, 2);
   EXPECT_EQ(runPortti("face eval --dataset /nonexistent").exitCode, 3);
 }
 

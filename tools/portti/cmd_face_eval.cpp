@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 #include "args.hpp"
@@ -42,13 +43,16 @@ struct ScoredPair {
   vision::FaceComparison comparison;
 };
 
-std::size_t numberOption(const Args& args, const std::string& name, const std::string& what) {
+/// A positive count, or `absent` when the option is not given.
+std::size_t countOption(const Args& args, const std::string& name, const std::string& what, std::size_t absent) {
   const auto v = args.get(name);
-  if (!v) return 0;
+  if (!v) return absent;
   if (v->empty() || v->find_first_not_of("0123456789") != std::string::npos || v->size() > 9) {
     throw UsageError("--" + name + " takes " + what);
   }
-  return std::stoul(*v);
+  const std::size_t n = std::stoul(*v);
+  if (n == 0) throw UsageError("--" + name + " takes " + what);
+  return n;
 }
 
 cv::Mat chipPortrait(const cv::Mat& image, bool jp2) {
@@ -110,22 +114,27 @@ Object::Ptr metricsJson(const std::vector<double>& genuine, const std::vector<do
   return b;
 }
 
+/// --target-fmr R: a rate strictly between 0 and 1 (checked before any image is read).
+std::optional<double> targetFmrOption(const Args& args) {
+  const auto t = args.get("target-fmr");
+  if (!t) return std::nullopt;
+  double target = 0;
+  try {
+    std::size_t used = 0;
+    target = std::stod(*t, &used);
+    if (used != t->size()) throw std::invalid_argument(*t);
+  } catch (const std::exception&) {
+    target = 0;
+  }
+  if (!(target > 0 && target < 1)) throw UsageError("--target-fmr takes a rate between 0 and 1 (0.001 is 0.1%)");
+  return target;
+}
+
 /// --target-fmr / --write-threshold: the threshold for the target FMR on this data set, written into the
 /// config when asked. Refused when the set has too few impostor pairs to measure that FMR at all.
-Object::Ptr calibrate(const Args& args, const vision::FaceConfig& config, const fs::path& dataset,
-                      const std::vector<double>& genuine, const std::vector<double>& impostor) {
-  double target = config.targetFmr;
-  if (const auto t = args.get("target-fmr")) {
-    try {
-      std::size_t used = 0;
-      target = std::stod(*t, &used);
-      if (used != t->size()) throw std::invalid_argument(*t);
-    } catch (const std::exception&) {
-      throw UsageError("--target-fmr takes a rate between 0 and 1 (0.001 is 0.1%)");
-    }
-  }
-  if (!(target > 0 && target < 1))
-    throw UsageError("--target-fmr takes a rate between 0 and 1 (0.001 is 0.1%)");
+Object::Ptr calibrate(const Args& args, double target, const fs::path& dataset, const std::vector<double>& genuine,
+                      const std::vector<double>& impostor) {
+  if (!(target > 0 && target < 1)) throw std::runtime_error("the config's target_fmr is not a rate between 0 and 1");
   char rate[32];
   std::snprintf(rate, sizeof rate, "%g", target);
   const auto needed = static_cast<std::size_t>(std::ceil(1 / target - 1e-9));
@@ -155,9 +164,9 @@ Object::Ptr calibrate(const Args& args, const vision::FaceConfig& config, const 
 int runFaceEval(const Args& args) {
   const fs::path dataset = args.require("dataset");
   if (!fs::is_directory(dataset)) throw std::runtime_error(dataset.string() + ": not a folder");
-  std::size_t limit = numberOption(args, "limit", "a number of identities");
-  if (limit == 0) limit = SIZE_MAX;
-  const std::size_t misses = numberOption(args, "misses", "a number of pairs");
+  const std::size_t limit = countOption(args, "limit", "a number of identities", SIZE_MAX);
+  const std::size_t misses = countOption(args, "misses", "a number of pairs", 0);
+  const auto targetFmr = targetFmrOption(args);
   const bool aligned = args.flag("aligned");
   // --chip-like jpeg|jp2: each identity's first image becomes a DG2-like portrait (3:4, 360x480, <= 20 KB).
   const auto chipLike = args.get("chip-like");
@@ -257,8 +266,8 @@ int runFaceEval(const Args& args) {
   Object::Ptr backends = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   for (const auto& [name, lists] : byBackend) backends->set(name, metricsJson(lists.first, lists.second));
   o->set("backends", backends);
-  if (args.get("target-fmr") || args.flag("write-threshold")) {
-    o->set("calibration", calibrate(args, config, dataset, genuine, impostor));
+  if (targetFmr || args.flag("write-threshold")) {
+    o->set("calibration", calibrate(args, targetFmr.value_or(config.targetFmr), dataset, genuine, impostor));
   }
   if (misses > 0) {
     std::sort(genuinePairs.begin(), genuinePairs.end(),
