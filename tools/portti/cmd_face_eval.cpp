@@ -44,7 +44,8 @@ struct ScoredPair {
 };
 
 /// A positive count, or `absent` when the option is not given.
-std::size_t countOption(const Args& args, const std::string& name, const std::string& what, std::size_t absent) {
+std::size_t countOption(const Args& args, const std::string& name, const std::string& what,
+                        std::size_t absent) {
   const auto v = args.get(name);
   if (!v) return absent;
   if (v->empty() || v->find_first_not_of("0123456789") != std::string::npos || v->size() > 9) {
@@ -126,15 +127,17 @@ std::optional<double> targetFmrOption(const Args& args) {
   } catch (const std::exception&) {
     target = 0;
   }
-  if (!(target > 0 && target < 1)) throw UsageError("--target-fmr takes a rate between 0 and 1 (0.001 is 0.1%)");
+  if (!(target > 0 && target < 1))
+    throw UsageError("--target-fmr takes a rate between 0 and 1 (0.001 is 0.1%)");
   return target;
 }
 
 /// --target-fmr / --write-threshold: the threshold for the target FMR on this data set, written into the
 /// config when asked. Refused when the set has too few impostor pairs to measure that FMR at all.
-Object::Ptr calibrate(const Args& args, double target, const fs::path& dataset, const std::vector<double>& genuine,
-                      const std::vector<double>& impostor) {
-  if (!(target > 0 && target < 1)) throw std::runtime_error("the config's target_fmr is not a rate between 0 and 1");
+Object::Ptr calibrate(const Args& args, double target, const fs::path& dataset,
+                      const std::vector<double>& genuine, const std::vector<double>& impostor) {
+  if (!(target > 0 && target < 1))
+    throw std::runtime_error("the config's target_fmr is not a rate between 0 and 1");
   char rate[32];
   std::snprintf(rate, sizeof rate, "%g", target);
   const auto needed = static_cast<std::size_t>(std::ceil(1 / target - 1e-9));
