@@ -48,6 +48,7 @@ function renderCamera(name) {
   $('guidance').textContent = guide ? t(`guide.${guide}`) : t('camera.body');
   if (name !== 'camera') {
     img.removeAttribute('src');  // no face image stays on the page after the capture
+    img.hidden = true;
     box.hidden = true;
     spokenGuide = { code: null, at: 0 };
     return;

@@ -53,7 +53,7 @@ StepOutcome captureFrame(Transaction& tx, const MachineParts& parts, std::chrono
     latest = parts.captureAssessor->assess(frame);
   } catch (const std::exception& e) {
     wipeImage(frame);
-    if (tx.liveFrame.empty()) return StepOutcome::failed(std::string("camera: ") + e.what());
+    if (tx.liveFrame.empty()) return StepOutcome::failed(std::string("live capture: ") + e.what());
     return finishCapture(tx);
   }
   if (tx.liveFrame.empty() || latest->score > tx.liveAssessment->score) {
