@@ -1,13 +1,12 @@
 // porttid's live capture end to end: the real daemon with vision's checks and the simulated camera.
 // The traveller stands far away ("move_closer" with the face box on /api/state, the preview served),
 // then near: the capture ends, the rules see face.quality and face.count, the preview is gone.
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
+#include <gtest/gtest.h>
 
 #include <fstream>
 
@@ -20,7 +19,9 @@ namespace {
 struct Answer {
   int status = 0;
   std::string cacheControl, body;
-  Poco::JSON::Object::Ptr json() const { return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>(); }
+  Poco::JSON::Object::Ptr json() const {
+    return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+  }
 };
 
 Answer request(int port, const std::string& method, const std::string& path, const std::string& body = {}) {
@@ -60,14 +61,14 @@ TEST(DaemonCapture, GuidanceAndPreviewWhileFarThenAcceptedWhenNear) {
   showOnCamera(dir / "live" / "frame.png", far);
   std::ofstream(dir / "kiosk.rules") << "rule quality: face.quality >= 0.5 else refer CAPTURE_QUALITY\n"
                                         "rule one: face.count == 1 else refer SEVERAL_PEOPLE\n";
-  std::ofstream(dir / "porttid.conf") << "[kiosk]\nid = kiosk-1\nmode = egate\ndata_dir = data\n"
-                                      << "[devices]\nreader = sim:" << world().chip.string()
-                                      << "\ncamera = sim:live,loop\ngate = sim\n"
-                                      << "[trust]\npath = " << (world().pki / "csca.der").string() << "\n"
-                                      << "[rules]\nfile = kiosk.rules\n"
-                                      << "[face]\nconfig = " << PORTTI_SOURCE_DIR << "/config/face.conf\n"
-                                      << "[api]\nport = 0\ntechnician_token = technician-token-0123456789\n"
-                                      << "[timeouts]\ncapture_budget_ms = 30000\nlive_capture_ms = 40000\n";
+  std::ofstream(dir / "porttid.conf")
+      << "[kiosk]\nid = kiosk-1\nmode = egate\ndata_dir = data\n"
+      << "[devices]\nreader = sim:" << world().chip.string() << "\ncamera = sim:live,loop\ngate = sim\n"
+      << "[trust]\npath = " << (world().pki / "csca.der").string() << "\n"
+      << "[rules]\nfile = kiosk.rules\n"
+      << "[face]\nconfig = " << PORTTI_SOURCE_DIR << "/config/face.conf\n"
+      << "[api]\nport = 0\ntechnician_token = technician-token-0123456789\n"
+      << "[timeouts]\ncapture_budget_ms = 30000\nlive_capture_ms = 40000\n";
   Daemon daemon(KioskConfig::load(dir / "porttid.conf"));
   daemon.start();
   const int port = daemon.apiPort();
@@ -98,7 +99,9 @@ TEST(DaemonCapture, GuidanceAndPreviewWhileFarThenAcceptedWhenNear) {
       const Answer preview = request(port, "GET", "/api/camera/preview.jpg");
       EXPECT_EQ(preview.status, 200);
       EXPECT_EQ(preview.cacheControl, "no-store");
-      previewed = !cv::imdecode(std::vector<std::uint8_t>(preview.body.begin(), preview.body.end()), cv::IMREAD_COLOR).empty();
+      previewed =
+          !cv::imdecode(std::vector<std::uint8_t>(preview.body.begin(), preview.body.end()), cv::IMREAD_COLOR)
+               .empty();
       showOnCamera(dir / "live" / "frame.png", near);  // the traveller steps closer
     }
     if (name == "take_document") break;

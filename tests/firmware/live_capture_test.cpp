@@ -90,7 +90,8 @@ TEST(CaptureGuidance, CodesComeInOrderOfImportanceEachOnce) {
   EXPECT_TRUE(guidanceCodes({}).empty());
   // Every reason vision knows has a code.
   for (int r = 0; r <= static_cast<int>(QualityReason::EyesClosed); ++r)
-    EXPECT_EQ(guidanceCodes({static_cast<QualityReason>(r)}).size(), 1u) << vision::reasonCode(static_cast<QualityReason>(r));
+    EXPECT_EQ(guidanceCodes({static_cast<QualityReason>(r)}).size(), 1u)
+        << vision::reasonCode(static_cast<QualityReason>(r));
 }
 
 TEST(CaptureGuidance, QualityCountAndBoxFromVisionsReport) {
@@ -278,7 +279,8 @@ TEST(CaptureRules, TheShippedGateRulesReferAPoorCaptureAndASecondPerson) {
   Decision d = evaluate(*egate.current(), two, today);
   EXPECT_EQ(d.outcome, Outcome::Refer);
   EXPECT_EQ(d.reasons, std::vector<std::string>{"SEVERAL_PEOPLE"});
-  EXPECT_EQ(evaluate(*service.current(), two, today).outcome, Outcome::Accept) << "a guardian may stand beside";
+  EXPECT_EQ(evaluate(*service.current(), two, today).outcome, Outcome::Accept)
+      << "a guardian may stand beside";
 
   Facts poor = f;
   poor.set("face.quality", 0.4);
@@ -290,7 +292,8 @@ TEST(CaptureRules, TheShippedGateRulesReferAPoorCaptureAndASecondPerson) {
   Facts unjudged = f;
   unjudged.setMissing("face.quality");
   unjudged.setMissing("face.count");
-  EXPECT_EQ(evaluate(*egate.current(), unjudged, today).outcome, Outcome::Refer) << "missing facts fail closed";
+  EXPECT_EQ(evaluate(*egate.current(), unjudged, today).outcome, Outcome::Refer)
+      << "missing facts fail closed";
 }
 
 /// vision's real checks on the demo portrait: acceptable as it is; far away, "move closer".
@@ -298,7 +301,8 @@ TEST(VisionCaptureAssessor, TheDemoPortraitPassesAndADistantFaceIsToldToComeClos
   const std::string models = std::string(PORTTI_SOURCE_DIR) + "/assets/npm/vladmandic-face-api-1.7.15/model";
   const cv::Mat portrait = cv::imread(std::string(PORTTI_SOURCE_DIR) + "/assets/astronaut.png");
   if (portrait.empty() || !fs::exists(models)) GTEST_SKIP() << "assets absent: run scripts/setup";
-  vision::FaceVerifier verifier(vision::FaceConfig::load(std::string(PORTTI_SOURCE_DIR) + "/config/face.conf"));
+  vision::FaceVerifier verifier(
+      vision::FaceConfig::load(std::string(PORTTI_SOURCE_DIR) + "/config/face.conf"));
   VisionCaptureAssessor assessor(verifier);
   const FrameAssessment near = assessor.assess(portrait);
   EXPECT_TRUE(near.acceptable) << (near.guidance.empty() ? "" : near.guidance[0]);
@@ -312,7 +316,8 @@ TEST(VisionCaptureAssessor, TheDemoPortraitPassesAndADistantFaceIsToldToComeClos
   cv::Mat distant(240, 320, CV_8UC3, cv::Scalar(128, 128, 128));
   cv::Mat small;
   cv::resize(portrait, small, cv::Size(240 * portrait.cols / portrait.rows, 240), 0, 0, cv::INTER_AREA);
-  small.copyTo(distant(cv::Rect((distant.cols - small.cols) / 2, (distant.rows - small.rows) / 2, small.cols, small.rows)));
+  small.copyTo(distant(
+      cv::Rect((distant.cols - small.cols) / 2, (distant.rows - small.rows) / 2, small.cols, small.rows)));
   const FrameAssessment far = assessor.assess(distant);
   EXPECT_FALSE(far.acceptable);
   EXPECT_TRUE(far.faceFound);

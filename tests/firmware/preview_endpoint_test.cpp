@@ -1,12 +1,11 @@
 // GET /api/camera/preview.jpg and the guidance in the state stream: a face image only while a capture
 // runs, only to the kiosk's own screen (a loopback client), never cached.
-#include <gtest/gtest.h>
-
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetworkInterface.h>
 #include <Poco/StreamCopier.h>
+#include <gtest/gtest.h>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -40,7 +39,8 @@ Got get(const std::string& host, int port, const std::string& path) {
 std::string outsideAddress() {
   for (const auto& nic : Poco::Net::NetworkInterface::list()) {
     const Poco::Net::IPAddress a = nic.address();
-    if (a.family() == Poco::Net::IPAddress::IPv4 && !a.isLoopback() && !a.isWildcard() && !a.isLinkLocal() && nic.isUp())
+    if (a.family() == Poco::Net::IPAddress::IPv4 && !a.isLoopback() && !a.isWildcard() && !a.isLinkLocal() &&
+        nic.isUp())
       return a.toString();
   }
   return {};
@@ -67,7 +67,8 @@ TEST(PreviewEndpoint, OnlyDuringACaptureOnlyToTheLocalScreenNeverCached) {
   ASSERT_EQ(shown.status, 200);
   EXPECT_EQ(shown.contentType, "image/jpeg");
   EXPECT_EQ(shown.cacheControl, "no-store");
-  const cv::Mat decoded = cv::imdecode(std::vector<std::uint8_t>(shown.body.begin(), shown.body.end()), cv::IMREAD_COLOR);
+  const cv::Mat decoded =
+      cv::imdecode(std::vector<std::uint8_t>(shown.body.begin(), shown.body.end()), cv::IMREAD_COLOR);
   ASSERT_FALSE(decoded.empty());
   EXPECT_LE(std::max(decoded.cols, decoded.rows), 480);
 
@@ -93,7 +94,8 @@ TEST(PreviewEndpoint, StateJsonCarriesTheGuidanceAndTheFaceBox) {
   const std::string json = stateJson(c);
   EXPECT_NE(json.find(R"("state":"live_capture")"), std::string::npos) << json;
   EXPECT_NE(json.find(R"("guidance":["move_closer","hold_still"])"), std::string::npos) << json;
-  EXPECT_NE(json.find(R"("face_box":{"x":0.25,"y":0.5,"width":0.125,"height":0.25})"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("face_box":{"x":0.25,"y":0.5,"width":0.125,"height":0.25})"), std::string::npos)
+      << json;
   StateChange idle;
   const std::string idleJson = stateJson(idle);
   EXPECT_NE(idleJson.find(R"("guidance":[])"), std::string::npos) << idleJson;

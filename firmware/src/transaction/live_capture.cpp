@@ -25,23 +25,27 @@ StepOutcome finishCapture(Transaction& tx) {
 
 }  // namespace
 
-StepOutcome captureFrame(Transaction& tx, const MachineParts& parts, std::chrono::steady_clock::time_point deadline,
-                         int maxFrames, std::optional<FrameAssessment>& latest) {
+StepOutcome captureFrame(Transaction& tx, const MachineParts& parts,
+                         std::chrono::steady_clock::time_point deadline, int maxFrames,
+                         std::optional<FrameAssessment>& latest) {
   latest.reset();
   hw::Camera* camera = parts.camera;
   if (!camera) return StepOutcome::notDone("no camera configured");
   const Clock& clock = *parts.clock;
-  if (!tx.liveFrame.empty() && (clock.now() >= deadline || tx.liveFramesSeen >= maxFrames)) return finishCapture(tx);
+  if (!tx.liveFrame.empty() && (clock.now() >= deadline || tx.liveFramesSeen >= maxFrames))
+    return finishCapture(tx);
   cv::Mat frame;
   try {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock.now());
     // Short waits: the machine checks for a removed document and a cancel between frames.
-    std::optional<hw::Frame> grabbed = camera->grab(std::clamp(left, std::chrono::milliseconds(1), std::chrono::milliseconds(250)));
+    std::optional<hw::Frame> grabbed =
+        camera->grab(std::clamp(left, std::chrono::milliseconds(1), std::chrono::milliseconds(250)));
     if (grabbed) frame = grabbed->image;
     if (frame.empty()) {
       if (clock.now() < deadline) return StepOutcome::waiting();
       const std::string why = camera->status().lastError;
-      return StepOutcome::failed("no camera frame within the capture budget" + (why.empty() ? "" : ": " + why));
+      return StepOutcome::failed("no camera frame within the capture budget" +
+                                 (why.empty() ? "" : ": " + why));
     }
     ++tx.liveFramesSeen;
     if (parts.preview) parts.preview->show(frame);

@@ -15,7 +15,9 @@ void wipe(std::vector<std::uint8_t>& bytes) {
 }
 }  // namespace
 
-LivePreview::~LivePreview() { clear(); }
+LivePreview::~LivePreview() {
+  clear();
+}
 
 void LivePreview::show(const cv::Mat& frame) {
   if (frame.empty()) return;
