@@ -125,6 +125,17 @@ std::string stateJson(const StateChange& c) {
   Poco::JSON::Array::Ptr reasons = new Poco::JSON::Array;
   for (const auto& r : c.reasons) reasons->add(r);
   o->set("reasons", reasons);
+  Poco::JSON::Array::Ptr guidance = new Poco::JSON::Array;
+  for (const auto& g : c.guidance) guidance->add(g);
+  o->set("guidance", guidance);
+  if (c.faceBox) {
+    Object::Ptr box = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    box->set("x", c.faceBox->x);
+    box->set("y", c.faceBox->y);
+    box->set("width", c.faceBox->width);
+    box->set("height", c.faceBox->height);
+    o->set("face_box", box);
+  }
   o->set("at", isoTime(c.at));
   std::ostringstream out;
   Poco::JSON::Stringifier::condense(o, out);
@@ -244,7 +255,25 @@ struct ApiServer::Impl {
     return false;
   }
 
+  /// The live preview: a face image, so only for the kiosk's own screen (loopback) and only while a
+  /// capture runs; never cached, never logged, overwritten once sent. Outside the rate limit: the
+  /// screen fetches one per judged frame.
+  void preview(HTTPServerRequest& request, HTTPServerResponse& response) {
+    if (!request.clientAddress().host().isLoopback())
+      return reply(response, HTTPResponse::HTTP_FORBIDDEN, message("error", "the preview is for the kiosk's own screen"));
+    std::optional<LivePreview::Picture> picture = parts.preview ? parts.preview->latest() : std::nullopt;
+    if (!picture) return reply(response, HTTPResponse::HTTP_NOT_FOUND, message("error", "no live capture now"));
+    response.setStatus(HTTPResponse::HTTP_OK);
+    response.setContentType("image/jpeg");
+    response.set("Cache-Control", "no-store");
+    response.setContentLength(static_cast<std::streamsize>(picture->jpeg.size()));
+    response.send().write(reinterpret_cast<const char*>(picture->jpeg.data()), static_cast<std::streamsize>(picture->jpeg.size()));
+    OPENSSL_cleanse(picture->jpeg.data(), picture->jpeg.size());
+  }
+
   void handle(HTTPServerRequest& request, HTTPServerResponse& response) {
+    if (request.getMethod() == "GET" && Poco::URI(request.getURI()).getPath() == "/api/camera/preview.jpg")
+      return preview(request, response);
     if (!limiter.allow(request.clientAddress().host().toString())) {
       response.set("Retry-After", "60");
       return reply(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, message("error", "rate limit"));

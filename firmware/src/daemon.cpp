@@ -10,7 +10,9 @@
 #include "portti/firmware/result_signer.hpp"
 #include "portti/firmware/rules_file.hpp"
 #include "portti/firmware/sender.hpp"
+#include "portti/firmware/transaction/capture_assessment.hpp"
 #include "portti/firmware/transaction/face_comparison.hpp"
+#include "portti/firmware/transaction/live_preview.hpp"
 #include "portti/firmware/transaction/morph_detection.hpp"
 #include "portti/firmware/audit_events.hpp"
 #include "portti/firmware/audit_log.hpp"
@@ -128,6 +130,8 @@ struct Daemon::Parts {
   std::shared_ptr<RuleFile> rules;
   std::unique_ptr<RuleFilePolicy> policy;
   std::unique_ptr<VisionFaceComparator> face;
+  std::unique_ptr<VisionCaptureAssessor> capture;
+  LivePreview preview;
   std::unique_ptr<VisionMorphDetector> morph;
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<Sender> sender;
@@ -170,6 +174,7 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   if (!config.faceConfig.empty()) {
     p.face = std::make_unique<VisionFaceComparator>(vision::FaceConfig::load(config.faceConfig.string()));
     if (!config.faceThresholdSet) settings.faceThreshold = p.face->threshold();
+    p.capture = std::make_unique<VisionCaptureAssessor>(p.face->verifier());
     if (!config.morphModel.empty()) {
       p.morph = std::make_unique<VisionMorphDetector>(
           p.face->verifier(), vision::MadModel::load(config.morphModel.string(), vision::kDmadFeatures));
@@ -199,6 +204,8 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   mp.reader = p.reader.get();
   mp.mrzReader = p.mrzReader.get();
   mp.camera = p.camera.get();
+  mp.captureAssessor = p.capture.get();
+  mp.preview = &p.preview;
   mp.gate = p.gate.get();
   mp.policy = p.policy.get();
   mp.faceComparator = p.face.get();
@@ -247,6 +254,7 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   ap.feed = &p.feed;
   ap.diagnostics = p.diagnostics.get();
   ap.errors = &p.errors;
+  ap.preview = &p.preview;
   if (p.simDeck) {
     SimDeck* deck = p.simDeck;
     ap.simDocument = [deck](bool present, const std::string& dir) { return deck->place(present, dir); };

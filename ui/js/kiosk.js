@@ -1,7 +1,7 @@
 // Traveller (e-gate) and applicant (service point) screens, driven by porttid's state stream.
 import { api, subscribe } from './api.js';
 import { applyStrings, bindLanguageButtons, setLanguage, t } from './i18n.js';
-import { readingProgress, receiptReference, screenFor } from './screens.js';
+import { cameraPreviewUrl, readingProgress, receiptReference, screenFor } from './screens.js';
 import { beep, speak } from './speech.js';
 
 const WARN_SECONDS = 20;      // warning shown this long before an inactivity reset
@@ -32,11 +32,38 @@ function render() {
   if (state.state === 'access_key' && state.waitingSince && Date.now() - state.waitingSince > 3000) name = 'manual_entry';
   show(name);
   $('reading-progress').value = readingProgress(state);
-  const guide = (state.guidance ?? [])[0];
-  $('guidance').textContent = guide ? t(`guide.${guide}`) : t('camera.body');
+  renderCamera(name);
   $('summary-case').textContent = state.caseEntered ?? '';
   $('summary-outcome').textContent = t(state.outcome === 'accept' ? 'summary.outcome.accept' : 'summary.outcome.refer');
   $('summary-receipt').textContent = receiptReference(state);
+}
+
+// The camera screen: the live preview (porttid serves it only during the capture), the face box over
+// it and the most important guidance, spoken when it changes.
+let spokenGuide = { code: null, at: 0 };
+function renderCamera(name) {
+  const img = $('preview');
+  const box = $('face-box');
+  const guide = (state.guidance ?? [])[0];
+  $('guidance').textContent = guide ? t(`guide.${guide}`) : t('camera.body');
+  if (name !== 'camera') {
+    img.removeAttribute('src');  // no face image stays on the page after the capture
+    img.hidden = true;
+    box.hidden = true;
+    spokenGuide = { code: null, at: 0 };
+    return;
+  }
+  if (state.state === 'live_capture') img.src = cameraPreviewUrl(state);
+  const b = state.face_box;
+  box.hidden = !b;
+  if (b) {
+    Object.assign(box.style, { left: `${b.x * 100}%`, top: `${b.y * 100}%`, width: `${b.width * 100}%`, height: `${b.height * 100}%` });
+    box.classList.toggle('ok', !guide);
+  }
+  if (guide && guide !== spokenGuide.code && Date.now() - spokenGuide.at > 3000) {
+    spokenGuide = { code: guide, at: Date.now() };
+    speak(t(`guide.${guide}`));
+  }
 }
 
 function onState(next) {
@@ -117,6 +144,9 @@ function bind() {
   document.addEventListener('pointerdown', () => { if ($('timeout').hidden) resetIdle(); });
 }
 
+// A preview that is not there (between frames, after the capture) shows the dark frame, not a broken image.
+$('preview').addEventListener('error', () => { $('preview').hidden = true; });
+$('preview').addEventListener('load', () => { $('preview').hidden = false; });
 await setLanguage('en');
 applyStrings(document);
 bind();

@@ -70,6 +70,11 @@ Facts transactionFacts(const Transaction& tx, const Date& today) {
   f.set("chip.auth", mrtd::toString(tx.chip.chipAuthResult.status));
   f.set("chip.aa", mrtd::toString(tx.chip.activeAuthResult.status));
   if (tx.faceScore) f.set("face.score", *tx.faceScore);
+  // Only a frame the capture-quality checks judged has a quality (none without an assessor).
+  if (tx.liveAssessment && !tx.liveFrame.empty()) {
+    f.set("face.quality", tx.liveAssessment->quality);
+    f.set("face.count", tx.liveAssessment->faces);
+  }
   if (tx.morphScore) f.set("mad.dmad", *tx.morphScore);
   return f;
 }

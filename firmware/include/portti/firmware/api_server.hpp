@@ -7,6 +7,9 @@
 //   GET  /api/diagnostics           technician: the diagnostics report
 //   POST /api/diagnostics/self-test technician: run the self-test
 //   POST /api/sim/document {"present": true|false, "chip": DIR}   technician, sim reader only
+//   GET  /api/camera/preview.jpg    the live capture's newest frame (small JPEG, no-store): only
+//                                   while the capture runs (404 otherwise), only to the kiosk's own
+//                                   screen (a loopback client, 403 otherwise)
 // Technician requests carry "Authorization: Bearer TOKEN" or "X-Technician-Pin: PIN". After
 // `maxFailures` wrong credentials the technician endpoints lock for `lockout`; every client is
 // limited to `requestsPerMinute`. Answers never hold personal data.
@@ -24,6 +27,7 @@
 #include "portti/firmware/diagnostics.hpp"
 #include "portti/firmware/kiosk_config.hpp"
 #include "portti/firmware/state_machine.hpp"
+#include "portti/firmware/transaction/live_preview.hpp"
 
 namespace Poco::Net {
 class HTTPServer;
@@ -94,6 +98,7 @@ class ApiServer {
     Diagnostics* diagnostics = nullptr;
     SimDocumentControl simDocument;  ///< empty unless the reader is simulated
     RecentErrors* errors = nullptr;
+    const LivePreview* preview = nullptr;  ///< none: no preview endpoint
   };
   /// Binds `config.bind:config.port` (port 0: any free port). Throws Poco::Exception.
   ApiServer(const ApiConfig& config, Parts parts);
