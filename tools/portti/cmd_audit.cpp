@@ -24,7 +24,9 @@ firmware::AuditAnchor anchorOf(const std::string& path) {
   const mrtd::Bytes bytes = readFile(path);
   Poco::JSON::Object::Ptr doc;
   try {
-    doc = Poco::JSON::Parser().parse(std::string(bytes.begin(), bytes.end())).extract<Poco::JSON::Object::Ptr>();
+    doc = Poco::JSON::Parser()
+              .parse(std::string(bytes.begin(), bytes.end()))
+              .extract<Poco::JSON::Object::Ptr>();
   } catch (const std::exception&) {
     throw std::runtime_error(path + ": not a JSON object");
   }

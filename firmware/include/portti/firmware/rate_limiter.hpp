@@ -16,7 +16,8 @@ class RateLimiter {
 
   /// Counts one request by `caller` at `now`; false (and not counted) when the caller already made
   /// perMinute requests in the minute before. Safe from any thread.
-  bool allow(const std::string& caller, std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
+  bool allow(const std::string& caller,
+             std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
 
  private:
   int perMinute_;
