@@ -150,6 +150,7 @@ struct Daemon::Parts {
   std::unique_ptr<AuditLog> audit;
   std::chrono::milliseconds gateOpenFor{0};
   std::string gateOpenedBy;  // the transaction whose passage the gate is open for (machine thread)
+  std::chrono::steady_clock::time_point gateOpenedAt{};
   std::chrono::steady_clock::time_point rulesLooked{};
 
   /// Appends one audit record; a failure is a recent error (the daemon goes on).
@@ -241,7 +242,10 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
     if (c.state == TransactionState::Reset && c.previous == TransactionState::Actuation) {
       const Transaction& tx = p.machine->transaction();
       if (auto e = gateAuditEvent(tx, p.gateOpenFor)) p.record(*e);
-      if (tx.gateOpened) p.gateOpenedBy = tx.id;
+      if (tx.gateOpened) {
+        p.gateOpenedBy = tx.id;
+        p.gateOpenedAt = std::chrono::steady_clock::now();
+      }
     }
     p.feed.publish(c);
     // Step failures and cancellations are the kiosk's own words: safe for the technician's view.
@@ -291,9 +295,11 @@ void Daemon::start() {
     Parts& p = *p_;
     while (running_) {
       p.machine->tick();
-      // The gate's watchdog closed it after the passage time.
+      // The gate closed: its watchdog after the passage time, or forced earlier (a cancel, a refusal).
       if (!p.gateOpenedBy.empty() && p.gate && !p.gate->isOpen()) {
-        p.record(gateClosedAuditEvent(p.gateOpenedBy, "passage time over"));
+        const bool timeOver =
+            std::chrono::steady_clock::now() - p.gateOpenedAt >= p.gateOpenFor - std::chrono::milliseconds(100);
+        p.record(gateClosedAuditEvent(p.gateOpenedBy, timeOver ? "passage time over" : "forced closed"));
         p.gateOpenedBy.clear();
       }
       // A changed rule file is taken (or refused, and audited) when it changes, not at the next decision.

@@ -191,6 +191,34 @@ TEST(Daemon, AuditLogRecordsTheGateAndRuleChanges) {
     EXPECT_FALSE(fileContains(log, personal)) << personal;
 }
 
+TEST(Daemon, AuditLogTellsAForcedCloseFromAShutdown) {
+  const fs::path dir = tempDir("daemon-gate");
+  const std::string accepting = "rule pa: pa.status == valid else reject PA_INVALID\n";
+  const fs::path log = dir / "data" / "audit.log";
+  {
+    Daemon daemon(KioskConfig::load(kioskConfig(dir, 3, accepting, "gate_open_ms = 60000\n")));
+    daemon.start();
+    EXPECT_EQ(transactionThroughApi(daemon.apiPort())->getValue<std::string>("outcome"), "accept");
+    // The next traveller is refused while the gate is still open: it is closed at once.
+    std::ofstream(dir / "kiosk.rules") << "rule never: face.score >= 2 else reject NEVER\n";
+    EXPECT_EQ(transactionThroughApi(daemon.apiPort())->getValue<std::string>("outcome"), "reject");
+    EXPECT_TRUE(waitForEvent(log, "gate_closed"));
+    std::ofstream(dir / "kiosk.rules") << accepting;
+    EXPECT_EQ(transactionThroughApi(daemon.apiPort())->getValue<std::string>("outcome"), "accept");
+    daemon.stop();  // the gate is open: stopping closes it
+  }
+  std::vector<std::string> causes;
+  int opened = 0;
+  for (const auto& r : auditRecords(log)) {
+    const std::string event = r->getValue<std::string>("event");
+    if (event == "gate_opened") ++opened;
+    if (event == "gate_closed") causes.push_back(r->getObject("fields")->getValue<std::string>("cause"));
+  }
+  EXPECT_EQ(opened, 2);
+  EXPECT_EQ(causes, (std::vector<std::string>{"forced closed", "shutdown"}));
+  EXPECT_TRUE(verifyAuditLog(log).ok());
+}
+
 TEST(Daemon, TechnicianEndpointsNeedTheTokenAndLockOut) {
   const fs::path dir = tempDir("daemon-auth");
   Daemon daemon(KioskConfig::load(kioskConfig(dir, 3)));

@@ -39,7 +39,8 @@ Poco::JSON::Object rulesRefusedAuditFields(const std::string& source, const std:
 /// have let the traveller through (the result could not be stored, the gate failed); nothing when
 /// the decision itself kept it closed (the decision record says so).
 std::optional<AuditEvent> gateAuditEvent(const Transaction& tx, std::chrono::milliseconds openFor);
-/// "gate_closed" {"transaction", "cause"}: an open gate closed ("passage time over", "shutdown").
+/// "gate_closed" {"transaction", "cause"}: an open gate closed ("passage time over", "forced closed"
+/// before that, "shutdown").
 AuditEvent gateClosedAuditEvent(const std::string& transactionId, const std::string& cause);
 
 /// "daemon_started" {"version", "mode", "rules_sha256"} and "daemon_stopped" {"transactions"}.
