@@ -11,6 +11,9 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 
+#include <sys/resource.h>
+
+#include <csignal>
 #include <fstream>
 #include <thread>
 
@@ -217,6 +220,39 @@ TEST(Daemon, AuditLogTellsAForcedCloseFromAShutdown) {
   EXPECT_EQ(opened, 2);
   EXPECT_EQ(causes, (std::vector<std::string>{"forced closed", "shutdown"}));
   EXPECT_TRUE(verifyAuditLog(log).ok());
+}
+
+// A decision the audit log cannot take is not stored or sent either, and the gate stays closed.
+TEST(Daemon, DecisionThatCannotBeAuditedFailsSafe) {
+  const fs::path dir = tempDir("daemon-audit-full");
+  const std::string accepting = "rule pa: pa.status == valid else reject PA_INVALID\n";
+  const fs::path log = dir / "data" / "audit.log";
+  Poco::JSON::Object::Ptr state;
+  {
+    Daemon daemon(KioskConfig::load(kioskConfig(dir, 3, accepting)));
+    daemon.start();
+    // A file size limit at the log's end: the next record cannot be written, as on a full disk.
+    struct rlimit old {};
+    ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+    const auto previous = std::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit small = old;
+    small.rlim_cur = fs::file_size(log);
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    state = transactionThroughApi(daemon.apiPort());
+    ::setrlimit(RLIMIT_FSIZE, &old);
+    std::signal(SIGXFSZ, previous);
+    const Reply diag = call(daemon.apiPort(), "GET", "/api/diagnostics", "", {kTech});
+    EXPECT_NE(diag.body.find("audit log"), std::string::npos) << "a recent error names the audit log";
+    daemon.stop();
+  }
+  EXPECT_EQ(state->getValue<std::string>("outcome"), "refer");
+  auto reasons = state->getArray("reasons");
+  ASSERT_EQ(reasons->size(), 1u);
+  EXPECT_EQ(reasons->getElement<std::string>(0), "RESULT_NOT_STORED");
+  Outbox outbox((dir / "data" / "outbox.sqlite").string());
+  EXPECT_EQ(outbox.depth(), 0) << "nothing stored for the case system";
+  EXPECT_TRUE(verifyAuditLog(log).ok());
+  EXPECT_EQ(eventNames(auditRecords(log)), (std::vector<std::string>{"daemon_started", "daemon_stopped"}));
 }
 
 TEST(Daemon, TechnicianEndpointsNeedTheTokenAndLockOut) {
