@@ -16,6 +16,7 @@
 #include <openssl/crypto.h>
 
 #include "json_support.hpp"
+#include "portti/firmware/rate_limiter.hpp"
 #include "portti/firmware/web/speech.hpp"
 #include "portti/firmware/web/static_files.hpp"
 
@@ -58,15 +59,6 @@ TechnicianAuth::Result TechnicianAuth::check(const std::string& pin, const std::
     return Result::LockedOut;
   }
   return Result::Denied;
-}
-
-bool RequestRateLimiter::allow(const std::string& client, std::chrono::steady_clock::time_point now) {
-  std::lock_guard lock(mutex_);
-  auto& times = seen_[client];
-  while (!times.empty() && now - times.front() >= std::chrono::minutes(1)) times.pop_front();
-  if (static_cast<int>(times.size()) >= perMinute_) return false;
-  times.push_back(now);
-  return true;
 }
 
 void StateFeed::publish(const StateChange& change) {
@@ -146,7 +138,7 @@ struct ApiServer::Impl {
   ApiConfig config;
   Parts parts;
   TechnicianAuth auth;
-  RequestRateLimiter limiter;
+  RateLimiter limiter;  // per client address
   web::Speech speech;
   std::unique_ptr<Poco::Net::ServerSocket> socket;
   std::unique_ptr<Poco::Net::HTTPServer> server;

@@ -90,14 +90,23 @@ class SimDeck : public hw::CardReader {
   bool present_ = false;
 };
 
-/// The outbox as the machine's result sink: the result is built, stored durably, and the sender
-/// woken; the sender signs it with the device key when it posts.
+/// The outbox as the machine's result sink: the decision goes into the audit log, the result
+/// (carrying that record's anchor) is built, stored durably, and the sender woken; the sender signs
+/// it with the device key when it posts. A decision that cannot be audited is not stored either:
+/// the transaction fails safe.
 class OutboxSink : public ResultSink {
  public:
-  OutboxSink(ResultBuilder builder, Outbox& outbox, Sender* sender, RecentErrors& errors)
-      : builder_(std::move(builder)), outbox_(outbox), sender_(sender), errors_(errors) {}
+  OutboxSink(ResultBuilder builder, Outbox& outbox, Sender* sender, AuditLog& audit, RecentErrors& errors)
+      : builder_(std::move(builder)), outbox_(outbox), sender_(sender), audit_(audit), errors_(errors) {}
   void commit(const Transaction& tx) override {
-    std::string body = builder_.buildText(tx);
+    AuditAnchor anchor;
+    try {
+      anchor = audit_.append("decision", decisionAuditFields(tx.id, tx.decision.value_or(Decision{})));
+    } catch (const std::exception& e) {
+      errors_.add("audit", e.what());
+      throw;
+    }
+    std::string body = builder_.buildText(tx, anchor);
     try {
       outbox_.enqueue(tx.id, body, tx.mode == Mode::ServicePoint ? tx.caseNumber : std::string());
     } catch (const std::exception& e) {
@@ -113,6 +122,7 @@ class OutboxSink : public ResultSink {
   ResultBuilder builder_;
   Outbox& outbox_;
   Sender* sender_;
+  AuditLog& audit_;
   RecentErrors& errors_;
 };
 
@@ -142,6 +152,20 @@ struct Daemon::Parts {
   std::unique_ptr<Diagnostics> diagnostics;
   std::unique_ptr<ApiServer> api;
   std::unique_ptr<AuditLog> audit;
+  std::chrono::milliseconds gateOpenFor{0};
+  std::string gateOpenedBy;  // the transaction whose passage the gate is open for (machine thread)
+  std::chrono::steady_clock::time_point gateOpenedAt{};
+  std::chrono::steady_clock::time_point rulesLooked{};
+
+  /// Appends one audit record; a failure is a recent error (the daemon goes on).
+  void record(const std::string& event, const Poco::JSON::Object& fields) {
+    try {
+      audit->append(event, fields);
+    } catch (const std::exception& e) {
+      errors.add("audit", e.what());
+    }
+  }
+  void record(const AuditEvent& e) { record(e.event, e.fields); }
 };
 
 Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
@@ -168,6 +192,11 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   if (!config.rulesFile.empty()) {
     p.rules = std::make_shared<RuleFile>(config.rulesFile);
     p.policy = std::make_unique<RuleFilePolicy>(p.rules);
+    p.rules->onReload([&p](RuleFile::Reload r, const RuleSet& inForce, const std::vector<RuleError>& errors) {
+      if (r == RuleFile::Reload::Reloaded) p.record("rules_reloaded", rulesReloadedAuditFields(inForce));
+      if (r == RuleFile::Reload::Refused)
+        p.record("rules_refused", rulesRefusedAuditFields(p.config.rulesFile.string(), errors, inForce.digest));
+    });
   }
 
   MachineSettings settings = config.machine;
@@ -198,7 +227,8 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   ro.pseudonymKey = pseudonymKey(config);
   ro.includeDocumentNumber = config.caseSystem.includeDocumentNumber;
   ro.includeImages = config.includeImages;
-  p.sink = std::make_unique<OutboxSink>(ResultBuilder(ro), *p.outbox, p.sender.get(), p.errors);
+  p.sink = std::make_unique<OutboxSink>(ResultBuilder(ro), *p.outbox, p.sender.get(), *p.audit, p.errors);
+  p.gateOpenFor = settings.gateOpenFor;
 
   MachineParts mp;
   mp.reader = p.reader.get();
@@ -215,13 +245,13 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   mp.clock = &p.clock;
   p.machine = std::make_unique<TransactionMachine>(mp, settings);
   p.machine->addListener([&p](const StateChange& c) {
-    // The decision is made when the result is about to be committed: audit it before the gate moves.
-    if (c.state == TransactionState::ResultDelivery) {
+    // The decision was audited when its result was committed (OutboxSink); what the gate did follows.
+    if (c.state == TransactionState::Reset && c.previous == TransactionState::Actuation) {
       const Transaction& tx = p.machine->transaction();
-      try {
-        if (tx.decision) p.audit->append("decision", decisionAuditFields(tx.id, *tx.decision));
-      } catch (const std::exception& e) {
-        p.errors.add("audit", e.what());
+      if (auto e = gateAuditEvent(tx, p.gateOpenFor)) p.record(*e);
+      if (tx.gateOpened) {
+        p.gateOpenedBy = tx.id;
+        p.gateOpenedAt = std::chrono::steady_clock::now();
       }
     }
     p.feed.publish(c);
@@ -266,10 +296,25 @@ Daemon::~Daemon() { stop(); }
 
 void Daemon::start() {
   if (running_.exchange(true)) return;
+  p_->record(daemonStartedAuditEvent("porttid 0.1.0", p_->config.mode,
+                                     p_->rules ? p_->rules->current()->digest : std::string()));
   if (p_->sender) p_->sender->start();
   loop_ = std::thread([this] {
+    Parts& p = *p_;
     while (running_) {
-      p_->machine->tick();
+      p.machine->tick();
+      // The gate closed: its watchdog after the passage time, or forced earlier (a cancel, a refusal).
+      if (!p.gateOpenedBy.empty() && p.gate && !p.gate->isOpen()) {
+        const bool timeOver =
+            std::chrono::steady_clock::now() - p.gateOpenedAt >= p.gateOpenFor - std::chrono::milliseconds(100);
+        p.record(gateClosedAuditEvent(p.gateOpenedBy, timeOver ? "passage time over" : "forced closed"));
+        p.gateOpenedBy.clear();
+      }
+      // A changed rule file is taken (or refused, and audited) when it changes, not at the next decision.
+      if (p.rules && std::chrono::steady_clock::now() - p.rulesLooked > std::chrono::seconds(1)) {
+        p.rulesLooked = std::chrono::steady_clock::now();
+        p.rules->reloadIfChanged();
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });
@@ -280,8 +325,13 @@ void Daemon::stop() {
   if (!running_.exchange(false)) return;
   p_->api->stop();
   if (loop_.joinable()) loop_.join();
+  const bool forced = p_->gate && p_->gate->isOpen();
   if (p_->gate) p_->gate->close();
+  if (!p_->gateOpenedBy.empty())
+    p_->record(gateClosedAuditEvent(p_->gateOpenedBy, forced ? "shutdown" : "passage time over"));
+  p_->gateOpenedBy.clear();
   if (p_->sender) p_->sender->stop();
+  p_->record(daemonStoppedAuditEvent(p_->machine->finishedCount()));
 }
 
 int Daemon::apiPort() const { return p_->api->port(); }

@@ -32,13 +32,6 @@ using Poco::JSON::Object;
 
 namespace {
 
-
-Array::Ptr array(const std::vector<std::string>& items) {
-  Array::Ptr a = new Array;
-  for (const auto& i : items) a->add(i);
-  return a;
-}
-
 Object::Ptr deviceJson(const hw::DeviceStatus& d) {
   Object::Ptr o = newObject();
   o->set("kind", d.kind);
@@ -206,9 +199,9 @@ Object::Ptr Diagnostics::report() const {
   }
   const TrustFileSummary files = summarizeTrustFiles(s_.trustPaths, now);
   trust->set("certificate_files", files.certificates);
-  trust->set("expiring_within_90_days", array(files.expiringSoon));
-  trust->set("expired", array(files.expired));
-  trust->set("crl_next_update", array(files.crlNextUpdates));
+  trust->set("expiring_within_90_days", stringArray(files.expiringSoon));
+  trust->set("expired", stringArray(files.expired));
+  trust->set("crl_next_update", stringArray(files.crlNextUpdates));
   r->set("trust", trust);
 
   Object::Ptr outbox = newObject();
@@ -238,7 +231,7 @@ Object::Ptr Diagnostics::report() const {
     rules->set("file", current->source);
     rules->set("sha256", current->digest);
     rules->set("count", current->rules.size());
-    rules->set("refused_reload", array(s_.rules->lastErrors()));
+    rules->set("refused_reload", stringArray(s_.rules->lastErrors()));
   } else {
     rules->set("file", "none: every transaction is referred to an officer");
   }
@@ -299,7 +292,7 @@ Object::Ptr Diagnostics::selfTest() {
   if (s_.outbox) {
     try {
       const std::string id = newTransactionId();
-      const std::string body = "{\"transactionId\":\"" + id + "\",\"kioskId\":\"" + s_.kioskId + "\",\"selfTest\":true}";
+      const std::string body = "{\"transaction_id\":\"" + id + "\",\"kiosk_id\":\"" + s_.kioskId + "\",\"self_test\":true}";
       const auto seq = s_.outbox->enqueue(id, body);
       if (s_.sender) s_.sender->wake();
       post->set("status", "passed");

@@ -49,11 +49,15 @@ std::string formatDate(const Date& d) {
   return buf;
 }
 
-Date todayUtc() {
-  std::time_t now = std::time(nullptr);
+Date utcDate(std::chrono::system_clock::time_point t) {
+  const std::time_t at = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};
-  gmtime_r(&now, &tm);
+  gmtime_r(&at, &tm);
   return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+Date todayUtc() {
+  return utcDate(std::chrono::system_clock::now());
 }
 
 std::optional<Date> mrzDate(std::string_view t, MrzDateKind kind, const Date& today) {

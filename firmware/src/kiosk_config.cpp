@@ -181,6 +181,8 @@ KioskConfig KioskConfig::load(const fs::path& file) {
     timeout = std::chrono::milliseconds(r.integer(timeoutKey(state), timeout.count(), 1, 600000));
   c.machine.timeouts.captureBudget =
       std::chrono::milliseconds(r.integer("timeouts.capture_budget_ms", c.machine.timeouts.captureBudget.count(), 1, 60000));
+  c.machine.gateOpenFor =
+      std::chrono::milliseconds(r.integer("timeouts.gate_open_ms", c.machine.gateOpenFor.count(), 1, 60000));
   c.faceThresholdSet = ini->hasProperty("thresholds.face");
   c.machine.faceThreshold = r.real("thresholds.face", 0.62, 0, 1);
   c.morphThresholdSet = ini->hasProperty("morph.threshold");

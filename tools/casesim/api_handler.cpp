@@ -47,8 +47,8 @@ void notFound(HTTPServerResponse& response) {
 }
 
 std::string verificationJson(const StoredVerification& v) {
-  return "{\"id\":" + jsonString(v.id) + ",\"kioskId\":" + jsonString(v.kioskId) +
-         ",\"caseRef\":" + jsonString(v.caseRef) + ",\"receivedAtMs\":" + std::to_string(v.receivedAtMs) +
+  return "{\"id\":" + jsonString(v.id) + ",\"kiosk_id\":" + jsonString(v.kioskId) +
+         ",\"case_ref\":" + jsonString(v.caseRef) + ",\"received_at_ms\":" + std::to_string(v.receivedAtMs) +
          ",\"result\":" + v.body + "}";
 }
 
@@ -90,14 +90,14 @@ class PostVerification : public Poco::Net::HTTPRequestHandler {
     } catch (const std::exception&) {
       return error(response, HTTPResponse::HTTP_BAD_REQUEST, "body is not a JSON object");
     }
-    if (doc->optValue<std::string>("transactionId", "") != key)
+    if (doc->optValue<std::string>("transaction_id", "") != key)
       return error(response, HTTPResponse::HTTP_UNPROCESSABLE_ENTITY,
-                   "transactionId in the body differs from the Idempotency-Key");
-    if (doc->optValue<std::string>("kioskId", "") != caller.kioskId)
+                   "transaction_id in the body differs from the Idempotency-Key");
+    if (doc->optValue<std::string>("kiosk_id", "") != caller.kioskId)
       return error(response, HTTPResponse::HTTP_UNPROCESSABLE_ENTITY,
-                   "kioskId in the body differs from the client certificate");
+                   "kiosk_id in the body differs from the client certificate");
     PutResult put = c_.store.put(key, caller.kioskId, caseRef_, body);
-    std::string answer = "{\"id\":" + jsonString(put.id) + ",\"transactionId\":" + jsonString(key) + "}";
+    std::string answer = "{\"id\":" + jsonString(put.id) + ",\"transaction_id\":" + jsonString(key) + "}";
     switch (put.outcome) {
       case PutOutcome::Created:
         return reply(response, HTTPResponse::HTTP_CREATED, answer);
@@ -150,7 +150,7 @@ class GetHandler : public Poco::Net::HTTPRequestHandler {
       }
     if (list.empty()) return {HTTPResponse::HTTP_NOT_FOUND, ""};
     return {HTTPResponse::HTTP_OK,
-            "{\"caseRef\":" + jsonString(caseRef_) + ",\"verifications\":[" + list + "]}"};
+            "{\"case_ref\":" + jsonString(caseRef_) + ",\"verifications\":[" + list + "]}"};
   }
 
   ApiContext c_;

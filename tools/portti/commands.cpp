@@ -18,7 +18,7 @@ int runConformance(const Words& words);  // cmd_conformance.cpp
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
-      {"audit", "audit verify FILE [--key KEYFILE] [--json]", runAudit},
+      {"audit", "audit verify FILE [--key KEYFILE] [--result RESULT.json]... [--json]", runAudit},
       {"mrz", "mrz check MRZ", runMrz},
       {"pa", "pa --sod EF.SOD [--dg N=FILE ...] [--trust PATH ...] [--crl FILE ...] [--at YYYY-MM-DD] [--json]", runPa},
       {"pki", "pki make-test DIR", runPki},

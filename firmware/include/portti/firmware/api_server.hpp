@@ -17,7 +17,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -52,18 +51,6 @@ class TechnicianAuth {
   std::mutex mutex_;
   int failures_ = 0;
   std::chrono::steady_clock::time_point lockedUntil_{};
-};
-
-/// Requests per minute per client address (sliding window).
-class RequestRateLimiter {
- public:
-  explicit RequestRateLimiter(int perMinute) : perMinute_(perMinute) {}
-  bool allow(const std::string& client, std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
-
- private:
-  int perMinute_;
-  std::mutex mutex_;
-  std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> seen_;
 };
 
 /// The simulated document on a sim reader: put on / taken off, and which chip it is.

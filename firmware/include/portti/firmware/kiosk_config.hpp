@@ -11,7 +11,8 @@
 //                  key kept in data_dir/pseudonym.key)
 //   [api]          bind (default 127.0.0.1), port (default 8480), technician_pin, technician_token,
 //                  max_failures (default 5), lockout_seconds (default 300), requests_per_minute (120)
-//   [timeouts]     <state>_ms for each state ("chip_read_ms = 15000"), capture_budget_ms
+//   [timeouts]     <state>_ms for each state ("chip_read_ms = 15000"), capture_budget_ms, gate_open_ms
+//                  (how long an accepted traveller has to pass, default 8000)
 //   [face]         config (vision's face.conf; absent: no face comparator, the step stays not done)
 //   [thresholds]   face (default: the face config's threshold, else 0.62)
 //   [morph]        model (the D-MAD model; none: the step is not done), threshold (default: the model's)
