@@ -7,6 +7,7 @@
 //   GET  /api/diagnostics           technician: the diagnostics report
 //   POST /api/diagnostics/self-test technician: run the self-test
 //   POST /api/sim/document {"present": true|false, "chip": DIR}   technician, sim reader only
+//   dead letters and officer call-outs: web/desk_api.hpp
 // Technician requests carry "Authorization: Bearer TOKEN" or "X-Technician-Pin: PIN". After
 // `maxFailures` wrong credentials the technician endpoints lock for `lockout`; every client is
 // limited to `requestsPerMinute`. Answers never hold personal data.
@@ -24,6 +25,7 @@
 #include "portti/firmware/diagnostics.hpp"
 #include "portti/firmware/kiosk_config.hpp"
 #include "portti/firmware/state_machine.hpp"
+#include "portti/firmware/web/desk_api.hpp"
 
 namespace Poco::Net {
 class HTTPServer;
@@ -65,10 +67,13 @@ class RequestRateLimiter {
 /// The simulated document on a sim reader: put on / taken off, and which chip it is.
 using SimDocumentControl = std::function<std::string(bool present, const std::string& chipDir)>;
 
-/// Latest state change, with waiting for a newer one (the UI's long poll).
+/// Latest state change, with waiting for a newer one (the UI's long poll). The feed numbers what
+/// it publishes itself (state changes and kiosk events), one up each.
 class StateFeed {
  public:
   void publish(const StateChange& change);
+  /// A kiosk event ("officer_called") beside the state: the latest state again, carrying `event`.
+  void publishEvent(const std::string& event);
   /// The newest change with sequence > after, waiting up to `timeout`; the newest one otherwise.
   StateChange waitNewer(std::uint64_t after, std::chrono::milliseconds timeout);
   StateChange latest() const;
@@ -78,6 +83,7 @@ class StateFeed {
 
  private:
   bool closed_ = false;
+  std::uint64_t sequence_ = 0;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   StateChange latest_;
@@ -94,6 +100,7 @@ class ApiServer {
     Diagnostics* diagnostics = nullptr;
     SimDocumentControl simDocument;  ///< empty unless the reader is simulated
     RecentErrors* errors = nullptr;
+    web::DeskParts desk;  ///< dead letters and officer call-outs
   };
   /// Binds `config.bind:config.port` (port 0: any free port). Throws Poco::Exception.
   ApiServer(const ApiConfig& config, Parts parts);

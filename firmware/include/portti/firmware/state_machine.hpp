@@ -39,6 +39,7 @@ struct StateChange {
   std::optional<Outcome> outcome;  ///< set from the decision on
   std::vector<std::string> reasons;  ///< the decision's reason codes (rule codes, never personal data)
   std::chrono::system_clock::time_point at{};
+  std::string event;  ///< a kiosk event published beside the state ("officer_called"); empty for a change
 };
 
 using StateListener = std::function<void(const StateChange&)>;
