@@ -4,8 +4,12 @@
 // screen, rendered from the states porttid really published, in en/fi/sv: a PNG under
 // build/ui-screens/<lang>/ and an axe-core scan with no serious or critical violations.
 //
+// A traveller calls an officer (porttid confirms on its state stream); portti-casesim refuses the
+// first traveller's result (the --refuse file), and the technician sees that dead letter, retries
+// it and clears the call-out.
+//
 // Usage: node kiosk.test.mjs --egate URL --service-point URL --token TOKEN --pin PIN --mrz MRZ
-//          --genuine CHIP_DIR --attack CHIP_DIR --out DIR
+//          --genuine CHIP_DIR --attack CHIP_DIR --out DIR --refuse FILE
 // (scripts/ui-test starts the services, issues the chips and passes these.)
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -82,15 +86,30 @@ try {
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 
-  // 1. Traveller: attract, place the document, a genuine passport: "please proceed".
+  // 0. The officer button on the attract screen: porttid opens a call-out and the stream confirms it.
   await page.goto(args.egate);
   await page.waitForSelector('section[data-screen="attract"].active');
+  const beforeCall = await api(args.egate, 'GET', '/api/state');
+  await page.click('#officer');
+  await page.waitForSelector('#officer-called:not([hidden])');
+  assert.equal(await page.textContent('#officer-called'), STRINGS.en['officer.called']);
+  recorded.officer_called = await api(args.egate, 'GET', `/api/state?after=${beforeCall.sequence}`);
+  assert.equal(recorded.officer_called.event, 'officer_called');
+
+  // 1. Traveller: attract, place the document, a genuine passport: "please proceed". The case
+  // system refuses this result (422), so it becomes a dead letter for the technician (step 5).
+  fs.writeFileSync(args.refuse, 'on');
   await page.click('#start');
   await page.waitForSelector('section[data-screen="place_document"].active');
   let states = await transaction(page, args.egate, args.genuine, 'result_proceed');
   assert.ok(states.some((s) => s.state === 'chip_read'), 'the chip was read');
   assert.equal(states.find((s) => s.outcome)?.outcome, 'accept', `genuine traveller accepted: ${JSON.stringify(states.at(-1))}`);
   await page.waitForSelector('section[data-screen="attract"].active', { timeout: 60000 });
+  const refused = states.find((s) => s.transaction_id)?.transaction_id;
+  for (let i = 0; i < 100 && !(await api(args.egate, 'GET', '/api/outbox/dead-letters')).dead_letters.length; ++i)
+    await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual((await api(args.egate, 'GET', '/api/outbox/dead-letters')).dead_letters.map((d) => d.id), [refused]);
+  fs.unlinkSync(args.refuse);  // the case system takes results again
 
   // 2. A morphed chip photo: "please see an officer", no reason shown to the traveller.
   if (args.attack) {
@@ -150,9 +169,28 @@ try {
     await page.click(`[data-lang="${lang}"]`);
     await page.waitForFunction((l) => document.documentElement.lang === l, lang);
   };
+  // The refused result and the open call-out, each with its button.
+  await page.waitForSelector('#dead-letters button');
+  await page.waitForSelector('#officer-calls button');
+  assert.ok((await page.textContent('#dead-letters')).includes(refused.slice(0, 12)), 'the dead letter is listed');
+  assert.ok((await page.textContent('#dead-letters')).includes('422'), 'with its HTTP status');
   for (const lang of LANGS) {
     await switchTo(lang);
     await capture(page, techDir, 'technician_dashboard', problems);
+  }
+  // Retry: back in the outbox under the same key, delivered, gone from the list; the officer came.
+  await switchTo('en');
+  await page.click('#dead-letters button');
+  await page.waitForFunction((none) => document.querySelector('#dead-letters').textContent === none, STRINGS.en['tech.none']);
+  assert.equal(await page.textContent('#dead-letter-result'), STRINGS.en['tech.retried'].replace('{id}', refused.slice(0, 12)));
+  await page.click('#officer-calls button');
+  await page.waitForFunction((none) => document.querySelector('#officer-calls').textContent === none, STRINGS.en['tech.none']);
+  for (let i = 0; i < 100 && (await api(args.egate, 'GET', '/api/diagnostics')).outbox.depth > 0; ++i)
+    await new Promise((r) => setTimeout(r, 100));
+  assert.equal((await api(args.egate, 'GET', '/api/diagnostics')).outbox.depth, 0, 'the retried result was delivered');
+  for (const lang of LANGS) {
+    await switchTo(lang);
+    await capture(page, techDir, 'technician_retried', problems);
   }
   await page.click('#logout');
   for (const lang of LANGS) {
@@ -181,7 +219,8 @@ try {
       assert.equal(await activeScreen(page), name);
       await capture(page, args.out, name, problems);
     }
-    await page.evaluate(() => document.getElementById('officer').click());
+    await page.evaluate((s) => window.portti.replay(s), recorded.officer_called);
+    await page.waitForSelector('#officer-called:not([hidden])');
     await capture(page, args.out, 'officer_called', problems);
     await page.evaluate(() => window.portti.warn());
     await capture(page, args.out, 'timeout_warning', problems);
