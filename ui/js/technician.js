@@ -114,7 +114,10 @@ function bind() {
     out.textContent = t('tech.selftest.running');
     try {
       const r = await api.selfTest(token);
-      out.textContent = t(r.passed ? 'tech.selftest.passed' : 'tech.selftest.failed');
+      // The answer has a verdict per part (firmware/src/diagnostics.cpp): passed when none failed.
+      const verdicts = [r.test_chip?.status, r.test_result?.status, r.camera?.self_test, r.gate?.self_test, r.mrz_reader?.self_test];
+      const passed = r.test_chip?.status === 'passed' && !verdicts.includes('failed');
+      out.textContent = t(passed ? 'tech.selftest.passed' : 'tech.selftest.failed');
     } catch { out.textContent = t('tech.selftest.failed'); }
     refresh();
   });
