@@ -163,6 +163,7 @@ try {
   await page.click('#selftest');
   await page.waitForFunction(() => !/running|käynnissä|pågår/i.test(document.getElementById('selftest-result').textContent)
     && document.getElementById('selftest-result').textContent !== '', null, { timeout: 60000 });
+  assert.equal(await page.textContent('#selftest-result'), STRINGS.en['tech.selftest.passed']);
   const dashboard = await page.textContent('main');
   assert.ok(!dashboard.includes('ERIKSSON') && !dashboard.includes('L898902C3'), 'no personal data on the dashboard');
   const switchTo = async (lang) => {
