@@ -64,16 +64,19 @@ DeskAnswer deadLetters(const DeskParts& p) {
 }
 
 DeskAnswer retry(const DeskParts& p, const std::string& id) {
-  auto was = p.outbox->retryDead(id);
-  if (!was) return answer(404, "error", "no dead letter has that id");
+  const auto was = p.outbox->find(id);
+  if (!was || was->state != OutboxState::Dead) return answer(404, "error", "no dead letter has that id");
+  // Audited first: when the record cannot be written (it throws, the API answers the error), the
+  // dead letter stays where it is.
   if (p.audit) {
     Object fields(Poco::JSON_PRESERVE_KEY_ORDER);
     fields.set("transaction", was->transactionId);
     fields.set("http_status", was->httpStatus);
     fields.set("reason_code", was->reasonCode);
     fields.set("attempts", was->attempts);
-    p.audit->append("dead_letter_retried", fields);  // throws: the caller answers with the error
+    p.audit->append("dead_letter_retried", fields);
   }
+  if (!p.outbox->retryDead(id)) return answer(404, "error", "no dead letter has that id");
   if (p.wakeSender) p.wakeSender();
   Object::Ptr o = newObject();
   o->set("status", "queued");

@@ -39,7 +39,8 @@ class OfficerCallChannel {
   virtual ~OfficerCallChannel() = default;
   /// A short name for diagnostics ("indicator lights", "staff pager").
   virtual std::string name() const = 0;
-  /// A call was opened / cleared. Throws when it cannot be passed on (the desk records why).
+  /// A call was opened / cleared. Throws when it cannot be passed on (the desk records why and the
+  /// call stays open). Called with the desk's lock held: return quickly, queue slow work.
   virtual void opened(const OfficerCall& call) = 0;
   virtual void cleared(const OfficerCall& call) = 0;
 };
@@ -66,7 +67,8 @@ class OfficerDesk {
   /// "officer_called" / "officer_call_cleared" with the call: the daemon publishes it to the UI.
   using Listener = std::function<void(const std::string& event, const OfficerCall& call)>;
 
-  /// `audit` and `errors` may be null (tests); every open and clear is audited when given.
+  /// `audit` and `errors` may be null (tests); every open and clear is audited when given. A call
+  /// never fails for want of an audit record or a channel: those failures go to `errors`.
   OfficerDesk(AuditLog* audit, RecentErrors* errors);
   void addChannel(std::unique_ptr<OfficerCallChannel> channel);
   void setListener(Listener listener);
