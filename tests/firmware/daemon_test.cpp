@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "kiosk_fixture.hpp"
+#include "local_api.hpp"
 #include "portti/firmware/api_server.hpp"
 #include "portti/firmware/daemon.hpp"
 #include "portti/firmware/outbox.hpp"
@@ -22,28 +23,6 @@
 namespace portti::firmware::test {
 namespace {
 
-struct Reply {
-  int status = 0;
-  std::string body;
-  Poco::JSON::Object::Ptr json() const { return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>(); }
-};
-
-Reply call(int port, const std::string& method, const std::string& path, const std::string& body = {},
-           const std::vector<std::pair<std::string, std::string>>& headers = {}) {
-  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
-  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-  for (const auto& [k, v] : headers) request.set(k, v);
-  request.setContentLength(static_cast<std::streamsize>(body.size()));
-  session.sendRequest(request) << body;
-  Poco::Net::HTTPResponse response;
-  std::istream& in = session.receiveResponse(response);
-  Reply r;
-  r.status = response.getStatus();
-  Poco::StreamCopier::copyToString(in, r.body);
-  return r;
-}
-
-const std::pair<std::string, std::string> kTech{"Authorization", "Bearer technician-token-0123456789"};
 
 fs::path kioskConfig(const fs::path& dir, int maxFailures = 3) {
   fs::create_directories(dir / "live");
@@ -59,30 +38,6 @@ fs::path kioskConfig(const fs::path& dir, int maxFailures = 3) {
                                       << "max_failures = " << maxFailures << "\nlockout_seconds = 600\n"
                                       << "[timeouts]\ncapture_budget_ms = 300\n";
   return dir / "porttid.conf";
-}
-
-/// Runs one transaction through the API; returns the final state (reset) as JSON.
-Poco::JSON::Object::Ptr transactionThroughApi(int port) {
-  std::uint64_t seq = call(port, "GET", "/api/state").json()->getValue<std::uint64_t>("sequence");
-  EXPECT_EQ(call(port, "POST", "/api/sim/document", R"({"present":true})", {kTech}).status, 200);
-  Poco::JSON::Object::Ptr state;
-  for (int i = 0; i < 100; ++i) {
-    state = call(port, "GET", "/api/state?after=" + std::to_string(seq)).json();
-    seq = state->getValue<std::uint64_t>("sequence");
-    const std::string name = state->getValue<std::string>("state");
-    if (name == "access_key") {
-      Poco::JSON::Object mrz;
-      mrz.set("mrz", kMrz);
-      std::ostringstream body;
-      mrz.stringify(body);
-      EXPECT_EQ(call(port, "POST", "/api/mrz", body.str()).status, 202);
-    }
-    if (name == "take_document") break;
-  }
-  EXPECT_EQ(call(port, "POST", "/api/sim/document", R"({"present":false})", {kTech}).status, 200);
-  for (int i = 0; i < 100 && call(port, "GET", "/api/state").json()->getValue<std::string>("state") != "idle"; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  return state;
 }
 
 bool fileContains(const fs::path& file, const std::string& needle) {

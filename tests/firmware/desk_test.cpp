@@ -4,12 +4,6 @@
 // whose fault switch refuses results with a 4xx.
 #include <gtest/gtest.h>
 
-#include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
-
 #include <fstream>
 #include <set>
 #include <thread>
@@ -17,6 +11,7 @@
 #include "firmware/delivery_fixture.hpp"
 #include "firmware/test_pki.hpp"
 #include "kiosk_fixture.hpp"
+#include "local_api.hpp"
 #include "portti/firmware/audit_verify.hpp"
 #include "portti/firmware/daemon.hpp"
 #include "portti/firmware/officer_calls.hpp"
@@ -29,29 +24,6 @@ namespace {
 
 using portti::test::CaseSim;
 using portti::test::pki;
-
-struct Reply {
-  int status = 0;
-  std::string body;
-  Poco::JSON::Object::Ptr json() const { return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>(); }
-};
-
-Reply call(int port, const std::string& method, const std::string& path, const std::string& body = {},
-           const std::vector<std::pair<std::string, std::string>>& headers = {}) {
-  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
-  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-  for (const auto& [k, v] : headers) request.set(k, v);
-  request.setContentLength(static_cast<std::streamsize>(body.size()));
-  session.sendRequest(request) << body;
-  Poco::Net::HTTPResponse response;
-  std::istream& in = session.receiveResponse(response);
-  Reply r;
-  r.status = response.getStatus();
-  Poco::StreamCopier::copyToString(in, r.body);
-  return r;
-}
-
-const std::pair<std::string, std::string> kTech{"Authorization", "Bearer technician-token-0123456789"};
 
 bool waitFor(const std::function<bool()>& done, std::chrono::seconds limit = std::chrono::seconds(20)) {
   const auto end = std::chrono::steady_clock::now() + limit;
@@ -102,27 +74,9 @@ fs::path deskConfig(const fs::path& dir, int casePort, int officerCallsPerMinute
   return dir / "porttid.conf";
 }
 
-/// One traveller (the ICAO specimen) through the API; returns the transaction id.
+/// One traveller through the API; returns the transaction id.
 std::string travellerThroughApi(int port) {
-  std::uint64_t seq = call(port, "GET", "/api/state").json()->getValue<std::uint64_t>("sequence");
-  EXPECT_EQ(call(port, "POST", "/api/sim/document", R"({"present":true})", {kTech}).status, 200);
-  std::string id;
-  for (int i = 0; i < 100; ++i) {
-    auto state = call(port, "GET", "/api/state?after=" + std::to_string(seq)).json();
-    seq = state->getValue<std::uint64_t>("sequence");
-    const std::string name = state->getValue<std::string>("state");
-    if (!state->getValue<std::string>("transaction_id").empty()) id = state->getValue<std::string>("transaction_id");
-    if (name == "access_key") {
-      Poco::JSON::Object mrz;
-      mrz.set("mrz", kMrz);
-      std::ostringstream body;
-      mrz.stringify(body);
-      EXPECT_EQ(call(port, "POST", "/api/mrz", body.str()).status, 202);
-    }
-    if (name == "take_document") break;
-  }
-  EXPECT_EQ(call(port, "POST", "/api/sim/document", R"({"present":false})", {kTech}).status, 200);
-  return id;
+  return transactionThroughApi(port)->getValue<std::string>("transaction_id");
 }
 
 std::string resultBody(const std::string& id) {
