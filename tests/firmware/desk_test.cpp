@@ -153,6 +153,20 @@ TEST(DeadLetters, RetriedResultIsStoredOnceAtTheCaseSystem) {
   }
 }
 
+TEST(DeadLetters, CaseSimFaultSwitchTakesOnly4xx) {
+  portti::test::TempDir dir;
+  std::ofstream(dir / "casesim.json")
+      << "{\"listen\":{\"port\":0},\"tls\":{\"certificate\":\"" << pki("server.pem") << "\",\"privateKey\":\""
+      << pki("server.key") << "\",\"clientCa\":\"" << pki("ca.pem") << "\"},\"database\":\"cases.sqlite\","
+      << "\"kiosks\":[{\"id\":\"kiosk-1\",\"signingCertificate\":\"" << pki("device.pem") << "\"}],"
+      << "\"faults\":{\"refuseResultsWhile\":\"refuse\",\"refuseStatus\":503}}";
+  portti::test::ChildProcess child({portti::test::binDir() + "/portti-casesim", "--config", dir / "casesim.json"},
+                                   dir / "err.txt");
+  EXPECT_EQ(child.wait(), 1);
+  EXPECT_NE(portti::test::readText(dir / "err.txt").find("faults.refuseStatus must be a 4xx status"), std::string::npos)
+      << portti::test::readText(dir / "err.txt");
+}
+
 TEST(DeadLetters, TechnicianListsAndRetriesThroughTheApi) {
   portti::test::TempDir cases;
   const std::string flag = cases / "refuse";
