@@ -9,6 +9,13 @@ let deadLetters = [];
 let officerCalls = [];
 const $ = (id) => document.getElementById(id);
 
+// Status lines (self-test, retry, clear) keep their key, so a language switch translates them too.
+const said = new Map();
+function say(id, key, params = {}) {
+  said.set(id, [key, params]);
+  $(id).textContent = t(key, params);
+}
+
 function show(name) {
   for (const s of document.querySelectorAll('[data-screen]')) s.classList.toggle('active', s.dataset.screen === name);
   document.body.dataset.screen = name;
@@ -28,6 +35,7 @@ function list(ul, items, render) {
 }
 
 function render() {
+  for (const [id, [key, params]] of said) $(id).textContent = t(key, params);
   if (!diag) return;
   const body = $('devices').tBodies[0];
   body.replaceChildren(...(diag.devices ?? []).map((d) => {
@@ -79,16 +87,15 @@ async function refresh() {
 }
 
 async function retry(id) {
-  const out = $('dead-letter-result');
   try {
     await api.retryDeadLetter(token, id);
-    out.textContent = t('tech.retried', { id: shortId(id) });
-  } catch { out.textContent = t('tech.retry_failed', { id: shortId(id) }); }
+    say('dead-letter-result', 'tech.retried', { id: shortId(id) });
+  } catch { say('dead-letter-result', 'tech.retry_failed', { id: shortId(id) }); }
   await refresh();
 }
 
 async function clearCall(id) {
-  try { await api.clearOfficerCall(token, id); $('officer-call-result').textContent = t('tech.cleared'); } catch { /* gone already */ }
+  try { await api.clearOfficerCall(token, id); say('officer-call-result', 'tech.cleared'); } catch { /* gone already */ }
   await refresh();
 }
 
@@ -110,18 +117,19 @@ function bind() {
     }
   });
   $('selftest').addEventListener('click', async () => {
-    const out = $('selftest-result');
-    out.textContent = t('tech.selftest.running');
+    say('selftest-result', 'tech.selftest.running');
     try {
       const r = await api.selfTest(token);
       // The answer has a verdict per part (firmware/src/diagnostics.cpp): passed when none failed.
       const verdicts = [r.test_chip?.status, r.test_result?.status, r.camera?.self_test, r.gate?.self_test, r.mrz_reader?.self_test];
       const passed = r.test_chip?.status === 'passed' && !verdicts.includes('failed');
-      out.textContent = t(passed ? 'tech.selftest.passed' : 'tech.selftest.failed');
-    } catch { out.textContent = t('tech.selftest.failed'); }
+      say('selftest-result', passed ? 'tech.selftest.passed' : 'tech.selftest.failed');
+    } catch { say('selftest-result', 'tech.selftest.failed'); }
     refresh();
   });
-  $('logout').addEventListener('click', () => { token = null; diag = null; show('login'); });
+  $('logout').addEventListener('click', () => {
+    token = null; diag = null; for (const id of said.keys()) $(id).textContent = ''; said.clear(); show('login');
+  });
   // New dead letters and call-outs appear without a reload.
   setInterval(() => { if (token) refresh(); }, 5000);
 }
