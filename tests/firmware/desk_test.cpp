@@ -17,6 +17,7 @@
 #include "portti/firmware/officer_calls.hpp"
 #include "portti/firmware/outbox.hpp"
 #include "portti/firmware/sender.hpp"
+#include "portti/firmware/sqlite_session.hpp"
 #include "portti/hw/indicator_lights.hpp"
 
 namespace portti::firmware::test {
@@ -117,6 +118,26 @@ TEST(DeadLetters, RetryKeepsTheSequenceAndKeyAndGoesBeforeLaterEntries) {
   EXPECT_EQ(next->body, resultBody("tx-first"));
   EXPECT_EQ(next->httpStatus, 0);
   EXPECT_EQ(outbox.depth(), 2);
+}
+
+TEST(DeadLetters, AnOutboxFromBeforeDeadLetterCodesGetsTheColumns) {
+  portti::test::TempDir dir;
+  {
+    auto session = openDurableSqlite(dir / "old.sqlite");
+    *session << "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, transaction_id TEXT NOT NULL UNIQUE,"
+                " case_ref TEXT NOT NULL DEFAULT '', body TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'pending',"
+                " attempts INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL DEFAULT '',"
+                " enqueued_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL)",
+        Poco::Data::Keywords::now;
+    *session << "INSERT INTO outbox (transaction_id, body, state, reason, enqueued_at_ms, updated_at_ms)"
+                " VALUES ('tx-old', '{}', 'dead', 'HTTP 409: x', 1, 2)",
+        Poco::Data::Keywords::now;
+  }
+  Outbox outbox(dir / "old.sqlite");
+  ASSERT_EQ(outbox.deadLetters().size(), 1u);
+  EXPECT_EQ(outbox.deadLetters()[0].httpStatus, 0) << "unknown for an old refusal";
+  EXPECT_TRUE(outbox.retryDead("tx-old"));
+  EXPECT_EQ(outbox.nextPending()->transactionId, "tx-old");
 }
 
 TEST(DeadLetters, ReasonCodeIsTheAnswersCodeOrNamedAfterTheStatus) {

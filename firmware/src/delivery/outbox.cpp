@@ -104,7 +104,9 @@ Outbox::Outbox(const std::string& path, OutboxOptions options) : path_(path) {
                  " attempts INTEGER NOT NULL DEFAULT 0,"
                  " reason TEXT NOT NULL DEFAULT '',"
                  " enqueued_at_ms INTEGER NOT NULL,"
-                 " updated_at_ms INTEGER NOT NULL)",
+                 " updated_at_ms INTEGER NOT NULL,"
+                 " http_status INTEGER NOT NULL DEFAULT 0,"
+                 " reason_code TEXT NOT NULL DEFAULT '')",
         now;
     *session_ << "CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state, seq)", now;
     addDeadLetterColumns(*session_);
