@@ -65,6 +65,17 @@ void StateFeed::publish(const StateChange& change) {
   {
     std::lock_guard lock(mutex_);
     latest_ = change;
+    latest_.sequence = ++sequence_;
+  }
+  cv_.notify_all();
+}
+
+void StateFeed::publishEvent(const std::string& event) {
+  {
+    std::lock_guard lock(mutex_);
+    latest_.previous = latest_.state;  // the state did not change
+    latest_.event = event;
+    latest_.sequence = ++sequence_;
   }
   cv_.notify_all();
 }
@@ -129,6 +140,7 @@ std::string stateJson(const StateChange& c) {
     o->set("face_box", box);
   }
   o->set("at", isoTime(c.at));
+  if (!c.event.empty()) o->set("event", c.event);
   std::ostringstream out;
   Poco::JSON::Stringifier::condense(o, out);
   return out.str();
@@ -138,7 +150,8 @@ struct ApiServer::Impl {
   ApiConfig config;
   Parts parts;
   TechnicianAuth auth;
-  RateLimiter limiter;  // per client address
+  RateLimiter limiter;         // per client address
+  RateLimiter officerLimiter;  // call-outs, beside the general limit
   web::Speech speech;
   std::unique_ptr<Poco::Net::ServerSocket> socket;
   std::unique_ptr<Poco::Net::HTTPServer> server;
@@ -147,7 +160,8 @@ struct ApiServer::Impl {
       : config(c),
         parts(std::move(p)),
         auth(c.technicianPin, c.technicianToken, c.maxFailures, c.lockout),
-        limiter(c.requestsPerMinute) {}
+        limiter(c.requestsPerMinute),
+        officerLimiter(c.officerCallsPerMinute) {}
 
   static void reply(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const std::string& json) {
     response.setStatus(status);
@@ -338,6 +352,21 @@ struct ApiServer::Impl {
     if (post && path == "/api/diagnostics/self-test") {
       if (!technician(request, response)) return;
       return reply(response, HTTPResponse::HTTP_OK, stringify(parts.diagnostics->selfTest()));
+    }
+    if (post && path == "/api/officer") {
+      if (!officerLimiter.allow(request.clientAddress().host().toString())) {
+        response.set("Retry-After", "60");
+        return reply(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, message("error", "rate limit"));
+      }
+      const StateChange now = machine.current();
+      const web::DeskAnswer a = web::callOfficer(parts.desk, uiStateName(now.state), now.transactionId);
+      return reply(response, static_cast<HTTPResponse::HTTPStatus>(a.status), a.json);
+    }
+    if (path.starts_with("/api/outbox/") || path.starts_with("/api/officer/")) {
+      if (!technician(request, response)) return;
+      if (auto a = web::technicianDeskRoute(parts.desk, method, path))
+        return reply(response, static_cast<HTTPResponse::HTTPStatus>(a->status), a->json);
+      return reply(response, HTTPResponse::HTTP_NOT_FOUND, message("error", "no such endpoint"));
     }
     if (post && path == "/api/sim/document") {
       if (!technician(request, response)) return;

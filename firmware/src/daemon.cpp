@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "portti/firmware/officer_calls.hpp"
 #include "portti/firmware/outbox.hpp"
 #include "portti/firmware/result_builder.hpp"
 #include "portti/firmware/result_signer.hpp"
@@ -18,6 +19,7 @@
 #include "portti/firmware/audit_log.hpp"
 #include "portti/vision/mad/dmad.hpp"
 #include "portti/firmware/transaction/transaction_facts.hpp"
+#include "portti/hw/indicator_lights.hpp"
 #include "portti/hw/open_reader.hpp"
 #include "portti/hw/sim_reader.hpp"
 #include "portti/mrtd/error.hpp"
@@ -136,6 +138,7 @@ struct Daemon::Parts {
   std::unique_ptr<hw::AccessKeySource> mrzReader;
   std::unique_ptr<hw::Camera> camera;
   std::unique_ptr<hw::Gate> gate;
+  std::unique_ptr<hw::IndicatorLights> lights;
   mrtd::pki::TrustStore trust;
   std::shared_ptr<RuleFile> rules;
   std::unique_ptr<RuleFilePolicy> policy;
@@ -152,6 +155,7 @@ struct Daemon::Parts {
   std::unique_ptr<Diagnostics> diagnostics;
   std::unique_ptr<ApiServer> api;
   std::unique_ptr<AuditLog> audit;
+  std::unique_ptr<OfficerDesk> officer;
   std::chrono::milliseconds gateOpenFor{0};
   std::string gateOpenedBy;  // the transaction whose passage the gate is open for (machine thread)
   std::chrono::steady_clock::time_point gateOpenedAt{};
@@ -185,6 +189,7 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   if (config.mrzReader != "none") p.mrzReader = hw::openAccessKeySource(config.mrzReader);
   if (config.camera != "none") p.camera = hw::openCamera(config.camera);
   if (config.gate != "none") p.gate = hw::openGate(config.gate);
+  if (config.lights != "none") p.lights = hw::openIndicatorLights(config.lights);
 
   for (const auto& path : config.trustPaths) p.trust.addPath(path);
   if (!config.crl.empty()) p.trust.addPath(config.crl);
@@ -260,6 +265,12 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   });
   p.feed.publish(p.machine->current());
 
+  // Officer call-outs: audited, shown by the lamps, published to the UI; a site adds its forwarder
+  // as another OfficerCallChannel here.
+  p.officer = std::make_unique<OfficerDesk>(p.audit.get(), &p.errors);
+  if (p.lights) p.officer->addChannel(std::make_unique<IndicatorLightsChannel>(*p.lights));
+  p.officer->setListener([&p](const std::string& event, const OfficerCall&) { p.feed.publishEvent(event); });
+
   DiagnosticsSources ds;
   ds.kioskId = config.kioskId;
   ds.mode = modeName(config.mode);
@@ -268,6 +279,8 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   ds.camera = p.camera.get();
   ds.gate = p.gate.get();
   ds.mrzReader = p.mrzReader.get();
+  ds.lights = p.lights.get();
+  ds.officer = p.officer.get();
   ds.trust = &p.trust;
   ds.trustPaths = config.trustPaths;
   if (!config.crl.empty()) ds.trustPaths.push_back(config.crl);
@@ -285,6 +298,10 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   ap.diagnostics = p.diagnostics.get();
   ap.errors = &p.errors;
   ap.preview = &p.preview;
+  ap.desk.outbox = p.outbox.get();
+  ap.desk.audit = p.audit.get();
+  ap.desk.officer = p.officer.get();
+  if (Sender* sender = p.sender.get()) ap.desk.wakeSender = [sender] { sender->wake(); };
   if (p.simDeck) {
     SimDeck* deck = p.simDeck;
     ap.simDocument = [deck](bool present, const std::string& dir) { return deck->place(present, dir); };

@@ -13,6 +13,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "json_support.hpp"
+#include "portti/firmware/officer_calls.hpp"
 #include "portti/firmware/outbox.hpp"
 #include "portti/firmware/rules_file.hpp"
 #include "portti/firmware/sender.hpp"
@@ -180,6 +181,11 @@ Object::Ptr Diagnostics::report() const {
   if (s_.mrzReader) devices->add(deviceJson(s_.mrzReader->status()));
   if (s_.camera) devices->add(deviceJson(s_.camera->status()));
   if (s_.gate) devices->add(deviceJson(s_.gate->status()));
+  if (s_.lights) {
+    Object::Ptr lights = deviceJson(s_.lights->status());
+    lights->set("showing", hw::signalName(s_.lights->showing()));
+    devices->add(lights);
+  }
   r->set("devices", devices);
 
   Object::Ptr trust = newObject();
@@ -213,6 +219,8 @@ Object::Ptr Diagnostics::report() const {
       o->set("transaction_id", e.transactionId);
       o->set("attempts", e.attempts);
       o->set("reason", e.reason);
+      o->set("http_status", e.httpStatus);
+      o->set("reason_code", e.reasonCode);
       dead->add(o);
     }
     outbox->set("dead_letters", dead);
@@ -236,6 +244,7 @@ Object::Ptr Diagnostics::report() const {
     rules->set("file", "none: every transaction is referred to an officer");
   }
   r->set("rules", rules);
+  r->set("officer_calls", s_.officer ? s_.officer->json() : Poco::JSON::Array::Ptr(new Array));
   r->set("recent_errors", s_.errors ? s_.errors->json() : Array::Ptr(new Array));
   return r;
 }

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "kiosk_fixture.hpp"
+#include "local_api.hpp"
 #include "portti/firmware/api_server.hpp"
 #include "portti/firmware/daemon.hpp"
 #include "portti/firmware/outbox.hpp"
@@ -25,28 +26,6 @@
 namespace portti::firmware::test {
 namespace {
 
-struct Reply {
-  int status = 0;
-  std::string body;
-  Poco::JSON::Object::Ptr json() const { return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>(); }
-};
-
-Reply call(int port, const std::string& method, const std::string& path, const std::string& body = {},
-           const std::vector<std::pair<std::string, std::string>>& headers = {}) {
-  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
-  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-  for (const auto& [k, v] : headers) request.set(k, v);
-  request.setContentLength(static_cast<std::streamsize>(body.size()));
-  session.sendRequest(request) << body;
-  Poco::Net::HTTPResponse response;
-  std::istream& in = session.receiveResponse(response);
-  Reply r;
-  r.status = response.getStatus();
-  Poco::StreamCopier::copyToString(in, r.body);
-  return r;
-}
-
-const std::pair<std::string, std::string> kTech{"Authorization", "Bearer technician-token-0123456789"};
 
 const std::string kRules =
     "rule pa: pa.status == valid else reject PA_INVALID\n"

@@ -6,11 +6,14 @@
 //
 // The camera screen is captured live, during a real capture: the simulated camera first shows the
 // traveller far away (porttid publishes "move_closer", the face box and the preview), then near.
+// A traveller calls an officer (porttid confirms on its state stream); portti-casesim refuses the
+// first traveller's result (the --refuse file), and the technician sees that dead letter, retries
+// it and clears the call-out.
 //
 // Usage: node kiosk.test.mjs --egate URL --service-point URL --token TOKEN --pin PIN --mrz MRZ
-//          --genuine CHIP_DIR --attack CHIP_DIR --out DIR --live FILE --live-good IMAGE
+//          --genuine CHIP_DIR --attack CHIP_DIR --out DIR --live FILE --live-good IMAGE --refuse FILE
 // (--live: the image the e-gate's simulated camera shows, re-read for every frame; --live-good: the
-// traveller's picture near the camera.)
+// traveller's picture near the camera; --refuse: while this file exists the case system refuses.)
 // (scripts/ui-test starts the services, issues the chips and passes these.)
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -126,9 +129,19 @@ try {
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 
-  // 1. Traveller: attract, place the document, a genuine passport: "please proceed".
+  // 0. The officer button on the attract screen: porttid opens a call-out and the stream confirms it.
   await page.goto(args.egate);
   await page.waitForSelector('section[data-screen="attract"].active');
+  const beforeCall = await api(args.egate, 'GET', '/api/state');
+  await page.click('#officer');
+  await page.waitForSelector('#officer-called:not([hidden])');
+  assert.equal(await page.textContent('#officer-called'), STRINGS.en['officer.called']);
+  recorded.officer_called = await api(args.egate, 'GET', `/api/state?after=${beforeCall.sequence}`);
+  assert.equal(recorded.officer_called.event, 'officer_called');
+
+  // 1. Traveller: attract, place the document, a genuine passport: "please proceed". The case
+  // system refuses this result (422), so it becomes a dead letter for the technician (step 5).
+  fs.writeFileSync(args.refuse, 'on');
   // The traveller stands far away first: the camera screen shows the preview, the face box and
   // "move closer" (captured in each language), then steps closer and the capture ends.
   await page.click('#start');
@@ -158,6 +171,11 @@ try {
   assert.ok(states.some((s) => s.state === 'chip_read'), 'the chip was read');
   assert.equal(states.find((s) => s.outcome)?.outcome, 'accept', `genuine traveller accepted: ${JSON.stringify(states.at(-1))}`);
   await page.waitForSelector('section[data-screen="attract"].active', { timeout: 60000 });
+  const refused = states.find((s) => s.transaction_id)?.transaction_id;
+  for (let i = 0; i < 100 && !(await api(args.egate, 'GET', '/api/outbox/dead-letters')).dead_letters.length; ++i)
+    await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual((await api(args.egate, 'GET', '/api/outbox/dead-letters')).dead_letters.map((d) => d.id), [refused]);
+  fs.unlinkSync(args.refuse);  // the case system takes results again
 
   // 2. A morphed chip photo: "please see an officer", no reason shown to the traveller.
   if (args.attack) {
@@ -211,15 +229,35 @@ try {
   await page.click('#selftest');
   await page.waitForFunction(() => !/running|käynnissä|pågår/i.test(document.getElementById('selftest-result').textContent)
     && document.getElementById('selftest-result').textContent !== '', null, { timeout: 60000 });
+  assert.equal(await page.textContent('#selftest-result'), STRINGS.en['tech.selftest.passed']);
   const dashboard = await page.textContent('main');
   assert.ok(!dashboard.includes('ERIKSSON') && !dashboard.includes('L898902C3'), 'no personal data on the dashboard');
   const switchTo = async (lang) => {
     await page.click(`[data-lang="${lang}"]`);
     await page.waitForFunction((l) => document.documentElement.lang === l, lang);
   };
+  // The refused result and the open call-out, each with its button.
+  await page.waitForSelector('#dead-letters button');
+  await page.waitForSelector('#officer-calls button');
+  assert.ok((await page.textContent('#dead-letters')).includes(refused.slice(0, 12)), 'the dead letter is listed');
+  assert.ok((await page.textContent('#dead-letters')).includes('422'), 'with its HTTP status');
   for (const lang of LANGS) {
     await switchTo(lang);
     await capture(page, techDir, 'technician_dashboard', problems);
+  }
+  // Retry: back in the outbox under the same key, delivered, gone from the list; the officer came.
+  await switchTo('en');
+  await page.click('#dead-letters button');
+  await page.waitForFunction((none) => document.querySelector('#dead-letters').textContent === none, STRINGS.en['tech.none']);
+  assert.equal(await page.textContent('#dead-letter-result'), STRINGS.en['tech.retried'].replace('{id}', refused.slice(0, 12)));
+  await page.click('#officer-calls button');
+  await page.waitForFunction((none) => document.querySelector('#officer-calls').textContent === none, STRINGS.en['tech.none']);
+  for (let i = 0; i < 100 && (await api(args.egate, 'GET', '/api/diagnostics')).outbox.depth > 0; ++i)
+    await new Promise((r) => setTimeout(r, 100));
+  assert.equal((await api(args.egate, 'GET', '/api/diagnostics')).outbox.depth, 0, 'the retried result was delivered');
+  for (const lang of LANGS) {
+    await switchTo(lang);
+    await capture(page, techDir, 'technician_retried', problems);
   }
   await page.click('#logout');
   for (const lang of LANGS) {
@@ -250,7 +288,8 @@ try {
       assert.equal(await activeScreen(page), name);
       await capture(page, args.out, name, problems);
     }
-    await page.evaluate(() => document.getElementById('officer').click());
+    await page.evaluate((s) => window.portti.replay(s), recorded.officer_called);
+    await page.waitForSelector('#officer-called:not([hidden])');
     await capture(page, args.out, 'officer_called', problems);
     await page.evaluate(() => window.portti.warn());
     await capture(page, args.out, 'timeout_warning', problems);

@@ -8,6 +8,7 @@
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <filesystem>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -57,6 +58,12 @@ bool validKey(const std::string& key) {
   return std::regex_match(key, pattern);
 }
 
+// The fault switch's refusal (Config::Faults), with the case API's optional reason code.
+void refuseByFault(HTTPServerResponse& response, int status) {
+  reply(response, static_cast<HTTPResponse::HTTPStatus>(status),
+        "{\"error\":\"refused by the test fault switch\",\"code\":\"refused_by_fault\"}");
+}
+
 class PostVerification : public Poco::Net::HTTPRequestHandler {
  public:
   PostVerification(ApiContext c, std::string caseRef) : c_(c), caseRef_(std::move(caseRef)) {}
@@ -96,7 +103,11 @@ class PostVerification : public Poco::Net::HTTPRequestHandler {
     if (doc->optValue<std::string>("kiosk_id", "") != caller.kioskId)
       return error(response, HTTPResponse::HTTP_UNPROCESSABLE_ENTITY,
                    "kiosk_id in the body differs from the client certificate");
+    const auto& faults = c_.config.faults;
+    const bool refuse = !faults.refuseResultsWhile.empty() && std::filesystem::exists(faults.refuseResultsWhile);
+    if (refuse && !faults.refuseAfterStoring) return refuseByFault(response, faults.refuseStatus);
     PutResult put = c_.store.put(key, caller.kioskId, caseRef_, body);
+    if (refuse) return refuseByFault(response, faults.refuseStatus);
     std::string answer = "{\"id\":" + jsonString(put.id) + ",\"transaction_id\":" + jsonString(key) + "}";
     switch (put.outcome) {
       case PutOutcome::Created:

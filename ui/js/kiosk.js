@@ -66,7 +66,31 @@ function renderCamera(name) {
   }
 }
 
+// Kiosk events beside the state: porttid confirms a call-out, or a technician cleared it.
+let lastEvent = 0;  // the feed's sequence of the last event handled (polling repeats the latest)
+function onEvent(next) {
+  if (!next.event) return;
+  if (next.sequence !== undefined) {
+    if (next.sequence <= lastEvent) return;
+    lastEvent = next.sequence;
+  }
+  if (next.event === 'officer_called') {
+    showOfficerBanner('officer.called');
+  } else if (next.event === 'officer_call_cleared') {
+    $('officer-called').hidden = true;
+  }
+}
+
+function showOfficerBanner(key) {
+  const banner = $('officer-called');
+  banner.dataset.i18n = key;
+  banner.textContent = t(key);
+  banner.hidden = false;
+  speak(t(key));
+}
+
 function onState(next) {
+  onEvent(next);
   const idle = next.state === 'idle';
   const waitingSince = next.state === state.state ? state.waitingSince : Date.now();
   state = { ...next, started: state.started && idle, caseEntered: state.caseEntered, waitingSince };
@@ -136,9 +160,9 @@ function bind() {
     await api.mrz($('mrz-text').value).catch(() => {});
   });
   $('speak').addEventListener('click', () => speak(currentText()));
-  $('officer').addEventListener('click', async () => {
-    $('officer-called').hidden = false;
-    speak(t('officer.called'));  // porttid has no staff call-out yet: see the issue note
+  // The call-out is confirmed by porttid's state stream (onEvent); only a failure is shown here.
+  $('officer').addEventListener('click', () => {
+    api.callOfficer().catch(() => showOfficerBanner('officer.failed'));
   });
   $('more-time').addEventListener('click', resetIdle);
   document.addEventListener('pointerdown', () => { if ($('timeout').hidden) resetIdle(); });
@@ -153,7 +177,7 @@ bind();
 // ?replay: the browser tests render recorded porttid states on every screen in every language.
 if (new URLSearchParams(location.search).has('replay')) {
   window.portti = {
-    replay: (recorded, extra = {}) => { state = { ...recorded, ...extra }; render(); },
+    replay: (recorded, extra = {}) => { state = { ...recorded, ...extra }; render(); lastEvent = 0; onEvent(state); },
     warn,
     setLanguage,
   };

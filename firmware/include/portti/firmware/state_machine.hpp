@@ -43,6 +43,7 @@ struct StateChange {
   std::vector<std::string> guidance;
   std::optional<FaceBox> faceBox;
   std::chrono::system_clock::time_point at{};
+  std::string event;  ///< a kiosk event published beside the state ("officer_called"); empty for a change
 };
 
 using StateListener = std::function<void(const StateChange&)>;
