@@ -81,7 +81,7 @@ std::string travellerThroughApi(int port) {
 }
 
 std::string resultBody(const std::string& id) {
-  return "{\"transactionId\":\"" + id + "\",\"kioskId\":\"kiosk-1\",\"decision\":\"accept\"}";
+  return "{\"transaction_id\":\"" + id + "\",\"kiosk_id\":\"kiosk-1\",\"decision\":\"accept\"}";
 }
 
 SenderConfig senderConfig(int port) {
@@ -218,7 +218,7 @@ TEST(DeadLetters, TechnicianListsAndRetriesThroughTheApi) {
   EXPECT_EQ(letter->getValue<std::string>("id"), id);
   EXPECT_EQ(letter->getValue<int>("http_status"), 422);
   EXPECT_EQ(letter->getValue<std::string>("reason_code"), "refused_by_fault");
-  for (const char* payload : {"ERIKSSON", "ANNA", "L898902C", "740812", "kioskId", "decision", "UTO"})
+  for (const char* payload : {"ERIKSSON", "ANNA", "L898902C", "740812", "kiosk_id", "decision", "UTO"})
     EXPECT_EQ(list.body.find(payload), std::string::npos) << payload << " in " << list.body;
 
   EXPECT_EQ(call(port, "POST", "/api/outbox/dead-letters/no-such-id/retry", "", {kTech}).status, 404);
