@@ -172,7 +172,7 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
     if (!config.faceThresholdSet) settings.faceThreshold = p.face->threshold();
     if (!config.morphModel.empty()) {
       p.morph = std::make_unique<VisionMorphDetector>(
-          p.face->verifier(), vision::MadModel::load(config.morphModel.string(), vision::kDmadFeatures));
+          p.face->verifier(), vision::MadModel::load(config.morphModel.string(), vision::kDmadFeatures, vision::kDmadFeatureSet));
       if (!config.morphThresholdSet) settings.morphThreshold = p.morph->threshold();
     }
   }
