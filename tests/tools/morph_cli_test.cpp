@@ -114,6 +114,12 @@ TEST_F(MorphCli, MadEvalOnAFewHeldOutIdentities) {
     EXPECT_LE(service->getValue<double>("apcer"), gate->getValue<double>("apcer")) << detector;
   }
   EXPECT_EQ(runPortti("face mad-eval --dataset " + kFrll + " --threshold 1.5 --json").exitCode, 2);
+  EXPECT_EQ(o->getValue<std::string>("chip_format"), "jpeg");
+  // JPEG 2000 chips on both sides (bona fide and morph): format-matched in the other encoding.
+  auto jp2 = runPortti("face mad-eval --dataset " + kFrll + " --limit 3 --chip-format jp2 --json");
+  ASSERT_EQ(jp2.exitCode, 0) << jp2.out;
+  EXPECT_EQ(parseJson(jp2.out)->getValue<std::string>("chip_format"), "jpeg2000");
+  EXPECT_EQ(runPortti("face mad-eval --dataset " + kFrll + " --chip-format gif --json").exitCode, 2);
   EXPECT_TRUE(o->getObject("mmpmr")->has("without_mad"));
   EXPECT_TRUE(fs::exists(dir_ / "dmad_det.png"));
   EXPECT_TRUE(fs::exists(dir_ / "smad_det.csv"));
