@@ -115,11 +115,14 @@ TEST_F(MorphCli, MadEvalOnAFewHeldOutIdentities) {
   }
   EXPECT_EQ(runPortti("face mad-eval --dataset " + kFrll + " --threshold 1.5 --json").exitCode, 2);
   EXPECT_EQ(o->getValue<std::string>("chip_format"), "jpeg");
-  // JPEG 2000 chips on both sides (bona fide and morph): format-matched in the other encoding.
-  auto jp2 = runPortti("face mad-eval --dataset " + kFrll + " --limit 3 --chip-format jp2 --json");
+  EXPECT_EQ(o->getValue<int>("chip_width"), 480);
+  // JPEG 2000 chips on both sides (bona fide and morph): format-matched in the other encoding and size.
+  auto jp2 = runPortti("face mad-eval --dataset " + kFrll + " --limit 3 --chip-format jp2 --chip-width 360 --json");
   ASSERT_EQ(jp2.exitCode, 0) << jp2.out;
   EXPECT_EQ(parseJson(jp2.out)->getValue<std::string>("chip_format"), "jpeg2000");
+  EXPECT_EQ(parseJson(jp2.out)->getValue<int>("chip_width"), 360);
   EXPECT_EQ(runPortti("face mad-eval --dataset " + kFrll + " --chip-format gif --json").exitCode, 2);
+  EXPECT_EQ(runPortti("face mad-eval --dataset " + kFrll + " --chip-width 10 --json").exitCode, 2);
   EXPECT_TRUE(o->getObject("mmpmr")->has("without_mad"));
   EXPECT_TRUE(fs::exists(dir_ / "dmad_det.png"));
   EXPECT_TRUE(fs::exists(dir_ / "smad_det.csv"));

@@ -41,8 +41,14 @@ constexpr const char* kDefaultModel = "config/mad/dmad.model";
 constexpr const char* kDefaultSmadModel = "config/mad/smad.model";
 
 /// Bona fide and morph documents get the same chip format, so format is not what a detector learns.
-cv::Mat chipLike(const cv::Mat& portrait, vision::ImageFormat format) {
-  return vision::decodeImage(vision::encodeChipPortrait(portrait, 480, 20000, format).bytes);
+/// How mad-train and mad-eval store every chip-format document (bona fide and morph alike).
+struct ChipSpec {
+  vision::ImageFormat format = vision::ImageFormat::Jpeg;
+  int width = 480;  ///< the source's own width keeps its JPEG block grid (no rescaling)
+};
+
+cv::Mat chipLike(const cv::Mat& portrait, const ChipSpec& chip) {
+  return vision::decodeImage(vision::encodeChipPortrait(portrait, chip.width, 20000, chip.format).bytes);
 }
 
 /// A document photo analysed, with its S-MAD features (they need the photo as stored, which is then dropped).
@@ -61,11 +67,16 @@ std::optional<Document> analyseDocument(vision::FaceVerifier& verifier, const cv
 
 /// The chip encoding of `face morph --chip`: --chip-format jpeg|jp2, else the --out extension (.jp2 or .j2k:
 /// JPEG 2000, anything else: JPEG). A --chip-format that contradicts a .jpg/.jp2 name is refused.
-/// mad-train and mad-eval: --chip-format jpeg|jp2 for every chip-format document, bona fide and morph (JPEG).
-vision::ImageFormat chipFormat(const Args& args) {
+/// mad-train and mad-eval: --chip-format jpeg|jp2 (JPEG) and --chip-width N (480) for every chip-format
+/// document, bona fide and morph.
+ChipSpec chipSpec(const Args& args) {
   const auto option = args.get("chip-format").value_or("jpeg");
   if (option != "jpeg" && option != "jp2") throw UsageError("--chip-format takes jpeg or jp2");
-  return option == "jp2" ? vision::ImageFormat::Jpeg2000 : vision::ImageFormat::Jpeg;
+  ChipSpec c;
+  c.format = option == "jp2" ? vision::ImageFormat::Jpeg2000 : vision::ImageFormat::Jpeg;
+  c.width = std::stoi(args.get("chip-width").value_or("480"));
+  if (c.width < 64 || c.width > 2000) throw UsageError("--chip-width is 64..2000 pixels");
+  return c;
 }
 
 vision::ImageFormat chipFormat(const Args& args, const std::string& out) {
@@ -122,7 +133,7 @@ struct Identity {
 
 /// Reads the identities in `dataset` (skipping `exclude`, at most `limit`) that have a face in their
 /// enrolment photo and at least one probe with a face.
-std::vector<Identity> loadIdentities(vision::FaceVerifier& verifier, vision::ImageFormat format, const fs::path& dataset,
+std::vector<Identity> loadIdentities(vision::FaceVerifier& verifier, const ChipSpec& chip, const fs::path& dataset,
                                      const std::set<std::string>& exclude, std::size_t limit, std::size_t& skipped) {
   if (!fs::is_directory(dataset)) throw std::runtime_error(dataset.string() + ": not a folder");
   std::vector<Identity> out;
@@ -139,15 +150,15 @@ std::vector<Identity> loadIdentities(vision::FaceVerifier& verifier, vision::Ima
       p.enrolment = loadFaceImage(files[0].string());
       p.enrolmentAnalysis = verifier.analyse(p.enrolment);
       if (!p.enrolmentAnalysis.descriptor) throw vision::FaceError("no face");
-      auto chip = analyseDocument(verifier, chipLike(p.enrolment, format));
-      if (!chip) throw vision::FaceError("no face in chip format");
-      p.chip = std::move(*chip);
+      auto enrolmentChip = analyseDocument(verifier, chipLike(p.enrolment, chip));
+      if (!enrolmentChip) throw vision::FaceError("no face in chip format");
+      p.chip = std::move(*enrolmentChip);
       for (std::size_t i = 1; i < files.size(); ++i) {
         const cv::Mat probe = loadFaceImage(files[i].string());
         auto a = verifier.analyse(probe);
         if (!a.descriptor) continue;
         p.probes.push_back(std::move(a));
-        if (auto probeChip = analyseDocument(verifier, chipLike(probe, format))) p.probeChips.push_back(std::move(*probeChip));
+        if (auto probeChip = analyseDocument(verifier, chipLike(probe, chip))) p.probeChips.push_back(std::move(*probeChip));
       }
     } catch (const std::exception& e) {
       std::cerr << "portti face: identity " << p.id << " left out: " << e.what() << "\n";
@@ -183,11 +194,11 @@ std::vector<std::pair<std::size_t, std::size_t>> lookalikePairs(const std::vecto
 
 /// A morph of two identities' enrolment photos in chip format, analysed; nothing when the generator
 /// refuses (same person) or the morph has no face.
-std::optional<Document> morphDocument(vision::FaceVerifier& verifier, vision::ImageFormat format, const Identity& a,
+std::optional<Document> morphDocument(vision::FaceVerifier& verifier, const ChipSpec& chip, const Identity& a,
                                       const Identity& b) {
   try {
     const cv::Mat m = vision::morphFaces(verifier, a.enrolment, a.enrolmentAnalysis, b.enrolment, b.enrolmentAnalysis);
-    if (auto doc = analyseDocument(verifier, chipLike(m, format))) return doc;
+    if (auto doc = analyseDocument(verifier, chipLike(m, chip))) return doc;
     std::cerr << "portti face: morph " << a.id << "+" << b.id << " left out: no face found in it\n";
   } catch (const vision::FaceError& e) {
     std::cerr << "portti face: morph " << a.id << "+" << b.id << " left out: " << e.what() << "\n";
@@ -209,7 +220,7 @@ int madTrain(const Args& args) {
   const double fraction = std::stod(args.get("train-fraction").value_or("0.5"));
   const std::size_t perIdentity = optionSize(args, "pairs-per-identity", 3);
   const std::size_t limit = optionSize(args, "limit", SIZE_MAX);
-  const auto format = chipFormat(args);
+  const auto chip = chipSpec(args);
   for (const auto& d : datasets)
     if (!fs::is_directory(d)) throw std::runtime_error(d + ": not a folder");
   for (const auto& file : {fs::path(out), fs::path(smadOut)})
@@ -233,18 +244,18 @@ int madTrain(const Args& args) {
     for (std::size_t i = 0; i < trainCount; ++i) heldOut.erase(all[i]);
 
     std::size_t skipped = 0;
-    const auto ids = loadIdentities(verifier, format, dataset, heldOut, SIZE_MAX, skipped);
+    const auto ids = loadIdentities(verifier, chip, dataset, heldOut, SIZE_MAX, skipped);
     for (const auto& p : ids) {
       trainingIds.push_back(p.id);
       for (const auto& probe : p.probes) examples.push_back({vision::dmadFeatures(p.chip.analysis, probe), false});
       smadExamples.push_back({p.chip.smad, false});
-      for (const auto& chip : p.probeChips) smadExamples.push_back({chip.smad, false});
+      for (const auto& probeChip : p.probeChips) smadExamples.push_back({probeChip.smad, false});
     }
     for (const auto& [i, j] : lookalikePairs(ids, perIdentity)) {
       const bool swap = rng() % 2 == 1;  // which subject's image carries the background
       const Identity& a = swap ? ids[j] : ids[i];
       const Identity& b = swap ? ids[i] : ids[j];
-      const auto doc = morphDocument(verifier, format, a, b);
+      const auto doc = morphDocument(verifier, chip, a, b);
       if (!doc) continue;
       ++morphs;
       smadExamples.push_back({doc->smad, true});
@@ -255,7 +266,8 @@ int madTrain(const Args& args) {
   std::string datasetArgs;
   for (const auto& d : datasets) datasetArgs += " --dataset " + d;
   if (limit != SIZE_MAX) datasetArgs += " --limit " + std::to_string(limit);
-  if (format != vision::ImageFormat::Jpeg) datasetArgs += " --chip-format jp2";
+  if (chip.format != vision::ImageFormat::Jpeg) datasetArgs += " --chip-format jp2";
+  if (chip.width != 480) datasetArgs += " --chip-width " + std::to_string(chip.width);
   const std::string madeBy = "made by: portti face mad-train" + datasetArgs + " --seed " +
                              std::to_string(seed) + " --out " + out + " --smad-out " + smadOut;
   auto model = vision::MadModel::train(examples);
@@ -307,7 +319,7 @@ int madEval(const Args& args) {
   const auto model = vision::MadModel::load(args.get("model").value_or(kDefaultModel), vision::kDmadFeatures, vision::kDmadFeatureSet);
   const auto smad = vision::MadModel::load(args.get("smad-model").value_or(kDefaultSmadModel), vision::kSmadFeatures, vision::kSmadFeatureSet);
   const std::size_t limit = optionSize(args, "limit", SIZE_MAX);
-  const auto format = chipFormat(args);
+  const auto chip = chipSpec(args);
   const std::size_t perIdentity = optionSize(args, "pairs-per-identity", 3);
   std::vector<double> thresholds;
   for (const auto& t : args.all("threshold")) {
@@ -319,13 +331,13 @@ int madEval(const Args& args) {
 
   std::size_t skipped = 0;
   const std::set<std::string> training(model.trainingIdentities.begin(), model.trainingIdentities.end());
-  const auto ids = loadIdentities(verifier, format, dataset, training, limit, skipped);
+  const auto ids = loadIdentities(verifier, chip, dataset, training, limit, skipped);
   // The baseline a learnt detector must beat: the plain descriptor distance as the score.
   std::vector<double> bonaScores, morphScores, bonaDistances, morphDistances, smadBona, smadMorph;
   std::size_t bonaRejectedByVerifier = 0;
   for (const auto& p : ids) {
     smadBona.push_back(smad.score(p.chip.smad));
-    for (const auto& chip : p.probeChips) smadBona.push_back(smad.score(chip.smad));
+    for (const auto& probeChip : p.probeChips) smadBona.push_back(smad.score(probeChip.smad));
     for (const auto& probe : p.probes) {
       bonaScores.push_back(model.score(vision::dmadFeatures(p.chip.analysis, probe)));
       bonaDistances.push_back(vision::descriptorDistance(p.chip.analysis.descriptor->dlib, probe.descriptor->dlib));
@@ -357,7 +369,7 @@ int madEval(const Args& args) {
       attacks.push_back({a->second, b->second, std::move(doc)});
     }
   } else {
-    for (const auto& [i, j] : lookalikePairs(ids, perIdentity)) attacks.push_back({i, j, morphDocument(verifier, format, ids[i], ids[j])});
+    for (const auto& [i, j] : lookalikePairs(ids, perIdentity)) attacks.push_back({i, j, morphDocument(verifier, chip, ids[i], ids[j])});
   }
   for (const auto& attack : attacks) {
     if (!attack.document) continue;
@@ -388,7 +400,8 @@ int madEval(const Args& args) {
 
   Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("dataset", dataset.string());
-  o->set("chip_format", vision::formatName(format));
+  o->set("chip_format", vision::formatName(chip.format));
+  o->set("chip_width", chip.width);
   o->set("identities", ids.size());
   o->set("training_identities_left_out", training.size());
   o->set("identities_skipped", skipped);
