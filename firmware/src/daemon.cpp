@@ -211,7 +211,7 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
     p.capture = std::make_unique<VisionCaptureAssessor>(p.face->verifier());
     if (!config.morphModel.empty()) {
       p.morph = std::make_unique<VisionMorphDetector>(
-          p.face->verifier(), vision::MadModel::load(config.morphModel.string(), vision::kDmadFeatures));
+          p.face->verifier(), vision::MadModel::load(config.morphModel.string(), vision::kDmadFeatures, vision::kDmadFeatureSet));
       if (!config.morphThresholdSet) settings.morphThreshold = p.morph->threshold();
     }
   }
