@@ -44,8 +44,8 @@ std::optional<Date> parseDate(std::string_view t) {
 }
 
 std::string formatDate(const Date& d) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year % 10000, d.month % 100, d.day % 100);
+  char buf[40];  // room for any int, so GCC's -Wformat-truncation (RelWithDebInfo) has nothing to say
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
   return buf;
 }
 
