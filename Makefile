@@ -5,8 +5,9 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 30
+ARM64_JOBS ?= 2
 
-.PHONY: all setup build check test check-asan fuzz demo bench clean
+.PHONY: all setup build check test check-asan check-arm64 fuzz demo bench clean
 
 all: build
 
@@ -27,6 +28,11 @@ check-asan: setup
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPORTTI_ONLY_MRTD=ON -DPORTTI_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+# Cross-build for the kiosk's 64-bit ARM (arm64 sysroot in build-arm64/) and every test under
+# qemu-user; slow, so not part of `make check`. docs/deploy.md: flags, sizes, the device image.
+check-arm64: setup
+	@JOBS=$(ARM64_JOBS) scripts/check-arm64
 
 # Each libFuzzer target for FUZZ_SECONDS, starting from its committed seeds.
 fuzz: setup
