@@ -6,6 +6,8 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include <algorithm>
+
 #include "../pki/ossl.hpp"
 #include "portti/mrtd/error.hpp"
 #include "portti/mrtd/sm/crypto.hpp"
@@ -18,6 +20,8 @@ using pki::BnPtr;
 using pki::PkeyPtr;
 constexpr const char* kStep = "ACTIVE AUTHENTICATION";
 constexpr std::size_t kChallengeSize = 8;
+/// The named tolerance for an ECDSA signature sent as DER instead of plain r||s.
+constexpr const char* kToleranceDerSignature = "aa-ecdsa-der-signature";
 
 struct BnCtxFree {
   void operator()(BN_CTX* p) const { BN_CTX_free(p); }
@@ -42,7 +46,46 @@ Bytes bnBytes(const BIGNUM* bn, std::size_t width) {
 }
 
 ActiveAuthResult result(AuthStatus s, std::string algorithm, std::string reason = {}) {
-  return ActiveAuthResult{s, std::move(algorithm), std::move(reason)};
+  ActiveAuthResult r;
+  r.status = s;
+  r.algorithm = std::move(algorithm);
+  r.reason = std::move(reason);
+  return r;
+}
+
+/// Plain r || s (each `width` bytes) from a DER ECDSA-Sig-Value (SEQUENCE { r INTEGER, s INTEGER });
+/// nullopt with `why` unless it is strict DER (re-encodes to the same bytes, nothing after it) with
+/// 0 < r, s that fit the curve's order width.
+std::optional<Bytes> plainFromDerEcdsa(ByteView der, std::size_t width, std::string& why) {
+  const unsigned char* p = der.data();
+  std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())),
+                                                           ECDSA_SIG_free);
+  pki::opensslErrors();
+  if (!sig) {
+    why = "unreadable";
+    return std::nullopt;
+  }
+  if (p != der.data() + der.size()) {
+    why = "bytes after the SEQUENCE";
+    return std::nullopt;
+  }
+  unsigned char* reencoded = nullptr;
+  const int n = i2d_ECDSA_SIG(sig.get(), &reencoded);
+  const bool strict = n > 0 && static_cast<std::size_t>(n) == der.size() && std::equal(der.begin(), der.end(), reencoded);
+  OPENSSL_free(reencoded);
+  if (!strict) {
+    why = "not DER (non-minimal lengths or integers)";
+    return std::nullopt;
+  }
+  const BIGNUM* r = ECDSA_SIG_get0_r(sig.get());
+  const BIGNUM* s = ECDSA_SIG_get0_s(sig.get());
+  for (const BIGNUM* v : {r, s}) {
+    if (BN_is_negative(v) || BN_is_zero(v) || static_cast<std::size_t>(BN_num_bytes(v)) > width) {
+      why = "r or s out of range for the curve";
+      return std::nullopt;
+    }
+  }
+  return concat({bnBytes(r, width), bnBytes(s, width)});
 }
 
 ActiveAuthResult verifyRsa(EVP_PKEY* key, ByteView challenge, ByteView signature) {
@@ -94,13 +137,25 @@ ActiveAuthResult verifyEcdsa(EVP_PKEY* key, const std::optional<ActiveAuthentica
     return result(AuthStatus::NotSupported, "ECDSA", "not a plain ECDSA algorithm: " + info->signatureAlgorithm);
   const std::string algorithm = "ECDSA-plain-" + scheme.hash;
   const std::size_t orderBytes = static_cast<std::size_t>((EVP_PKEY_get_bits(key) + 7) / 8);
-  if (signature.size() != 2 * orderBytes)
-    return result(AuthStatus::Failed, algorithm,
-                  "signature of " + std::to_string(signature.size()) + " bytes, plain r||s on this curve is " +
-                      std::to_string(2 * orderBytes));
-  if (!pki::verifySignature(key, scheme, challenge, signature))
+  Bytes plain(signature.begin(), signature.end());
+  std::vector<std::string> tolerances;
+  if (signature.size() != 2 * orderBytes) {
+    const std::string sizes =
+        "signature of " + std::to_string(signature.size()) + " bytes, plain r||s on this curve is " + std::to_string(2 * orderBytes);
+    if (signature.empty() || signature[0] != 0x30) return result(AuthStatus::Failed, algorithm, sizes);
+    // Some ID cards answer a DER ECDSA-Sig-Value instead of the plain format of BSI TR-03111:
+    // accepted when it is strict DER with r, s that fit the curve, and recorded by name.
+    std::string why;
+    std::optional<Bytes> fromDer = plainFromDerEcdsa(signature, orderBytes, why);
+    if (!fromDer) return result(AuthStatus::Failed, algorithm, sizes + ", and not a DER ECDSA-Sig-Value either (" + why + ")");
+    plain = std::move(*fromDer);
+    tolerances.push_back(kToleranceDerSignature);
+  }
+  if (!pki::verifySignature(key, scheme, challenge, plain))
     return result(AuthStatus::Failed, algorithm, "the signature does not verify with the DG15 key");
-  return result(AuthStatus::Passed, algorithm);
+  ActiveAuthResult passed = result(AuthStatus::Passed, algorithm);
+  passed.tolerances = std::move(tolerances);
+  return passed;
 }
 }  // namespace
 
