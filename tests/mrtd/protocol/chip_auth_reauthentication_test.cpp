@@ -1,0 +1,135 @@
+// Chip Authentication survives a mid-read re-authentication: when the chip leaves secure messaging
+// after CA (a bare status word) and the reader runs BAC / PACE again, CA runs again so the rest of
+// the read uses CA keys (Doc 9303-11 6.2); when it cannot be re-established, the CA verdict is
+// `failed`, never a `passed` left over from the first session.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "mrtd/pki/test_pki_fixture.hpp"
+#include "portti/mrtd/card/sim_channel.hpp"
+#include "portti/mrtd/card/virtual_passport.hpp"
+#include "portti/mrtd/mrz.hpp"
+#include "portti/mrtd/protocol/document_reader.hpp"
+
+using namespace portti::mrtd;
+
+namespace {
+
+const char* kSpecimen =
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+
+VirtualPassportSpec spec() {
+  VirtualPassportSpec s;
+  s.mrz = kSpecimen;
+  s.faceImage = Bytes(3000, 0x5A);
+  s.faceWidth = 480;
+  s.faceHeight = 600;
+  s.pkiDir = pki::testing::testPki().dir;
+  return s;
+}
+
+const pki::TrustStore& trust() {
+  static pki::TrustStore t = [] {
+    pki::TrustStore s;
+    s.addPath(pki::testing::testPki().dir);
+    return s;
+  }();
+  return t;
+}
+
+/// Sits on the wire in front of the virtual chip, records every INS, and can answer a command itself
+/// (`intercept` returns the bare answer, or nothing to forward the command).
+class WireSpy : public ApduChannel {
+ public:
+  explicit WireSpy(VirtualChip& chip) : chip_(chip), link_(chip) {}
+  std::function<std::optional<Bytes>(const CommandApdu&)> intercept;
+  std::vector<std::uint8_t> ins;
+
+  Bytes transmitRaw(ByteView raw) override {
+    const CommandApdu c = CommandApdu::decode(raw);
+    ins.push_back(c.ins);
+    if (intercept) {
+      if (auto answer = intercept(c)) return *answer;
+    }
+    return link_.transmitRaw(raw);
+  }
+  ChannelLimits limits() const override { return link_.limits(); }
+  std::string name() const override { return "spy"; }
+  /// Makes the chip drop its session as chips that leave SM on an error do (a plain command).
+  void dropChipSession() { chip_.transceive(fromHex("00A4000C")); }
+  std::size_t count(std::uint8_t i) const { return static_cast<std::size_t>(std::count(ins.begin(), ins.end(), i)); }
+  /// Position of the last `i` on the wire (or -1).
+  long last(std::uint8_t i) const {
+    for (std::size_t k = ins.size(); k-- > 0;)
+      if (ins[k] == i) return static_cast<long>(k);
+    return -1;
+  }
+
+ private:
+  VirtualChip& chip_;
+  SimChannel link_;
+};
+
+constexpr std::uint8_t kMutualAuthenticate = 0x82;
+constexpr std::uint8_t kGeneralAuthenticate = 0x86;
+constexpr std::uint8_t kMse = 0x22;
+constexpr std::uint8_t kReadBinary = 0xB0;
+
+/// After Chip Authentication, the third READ BINARY gets a bare 6700 and the chip leaves secure
+/// messaging: the reader must authenticate again in the middle of the read.
+void breakSessionAfterChipAuthentication(WireSpy& spy) {
+  spy.intercept = [&spy, reads = 0](const CommandApdu& c) mutable -> std::optional<Bytes> {
+    if (spy.count(kGeneralAuthenticate) == 0 || c.ins != kReadBinary || ++reads != 3) return std::nullopt;
+    spy.dropChipSession();
+    return fromHex("6700");
+  };
+}
+
+DocumentRead readWithBac(ApduChannel& channel) {
+  DocumentReadOptions options;
+  options.trust = &trust();
+  return readDocument(channel, bacKeySeed(mrzInformation(parseValidMrz(kSpecimen))), options);
+}
+
+}  // namespace
+
+TEST(ChipAuthReauthentication, ChipAuthenticationRunsAgainAfterAMidReadReauthentication) {
+  const IssuedPassport passport = issueVirtualPassport(spec());
+  VirtualChip chip(passport.chip);
+  WireSpy spy(chip);
+  breakSessionAfterChipAuthentication(spy);
+  const DocumentRead r = readWithBac(spy);
+  for (const auto& f : r.files) EXPECT_EQ(f.bytes, passport.chip.files.at(f.name)) << f.name;
+  EXPECT_EQ(r.accessMethod, "BAC");
+  EXPECT_EQ(spy.count(kMutualAuthenticate), 2u) << "the session was not broken and re-established";
+  // CA ran in both sessions, the second time after the second BAC: the files read after it (and
+  // Active Authentication) went under CA keys.
+  EXPECT_EQ(spy.count(kGeneralAuthenticate), 2u);
+  EXPECT_GT(spy.last(kGeneralAuthenticate), spy.last(kMutualAuthenticate));
+  EXPECT_EQ(r.chipAuth.status, AuthStatus::Passed) << r.chipAuth.reason;
+  EXPECT_EQ(r.activeAuth.status, AuthStatus::Passed) << r.activeAuth.reason;
+  EXPECT_TRUE(chip.secured());
+}
+
+TEST(ChipAuthReauthentication, VerdictFailsWhenChipAuthenticationCannotBeReestablished) {
+  const IssuedPassport passport = issueVirtualPassport(spec());
+  VirtualChip chip(passport.chip);
+  WireSpy spy(chip);
+  breakSessionAfterChipAuthentication(spy);
+  // In the second session the chip refuses MSE:Set AT (a bare 6A80, as a chip that left SM would).
+  auto breakSession = spy.intercept;
+  spy.intercept = [&spy, breakSession](const CommandApdu& c) -> std::optional<Bytes> {
+    if (spy.count(kMutualAuthenticate) >= 2 && c.ins == kMse) return fromHex("6A80");
+    return breakSession(c);
+  };
+  const DocumentRead r = readWithBac(spy);
+  for (const auto& f : r.files) EXPECT_EQ(f.bytes, passport.chip.files.at(f.name)) << f.name;
+  EXPECT_EQ(r.chipAuth.status, AuthStatus::Failed);
+  EXPECT_NE(r.chipAuth.reason.find("Chip Authentication could not be re-established after access control was redone"),
+            std::string::npos)
+      << r.chipAuth.reason;
+  // The read went on in a third, plain BAC session and finished.
+  EXPECT_EQ(spy.count(kMutualAuthenticate), 3u);
+  EXPECT_NE(r.find("DG15"), nullptr);
+}
