@@ -14,23 +14,6 @@
 
 namespace portti::mrtd::pki {
 
-std::string opensslErrors() {
-  std::string out;
-  unsigned long e;
-  while ((e = ERR_get_error()) != 0) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out;
-}
-
-void throwCrypto(const std::string& step, const std::string& message) {
-  std::string q = opensslErrors();
-  throw Error(ErrorArea::Crypto, step, q.empty() ? message : message + " (" + q + ")");
-}
-
 std::string oidToText(ByteView v) {
   if (v.empty()) throw Error(ErrorArea::Pki, "OBJECT IDENTIFIER", "empty object identifier");
   std::string out;

@@ -23,9 +23,6 @@ constexpr std::size_t kChallengeSize = 8;
 /// The named tolerance for an ECDSA signature sent as DER instead of plain r||s.
 constexpr const char* kToleranceDerSignature = "aa-ecdsa-der-signature";
 
-struct BnCtxFree {
-  void operator()(BN_CTX* p) const { BN_CTX_free(p); }
-};
 
 /// ISO/IEC 10118-3 hash identifiers used in the two-byte trailer.
 std::optional<std::string> hashOfId(std::uint8_t id) {
@@ -58,8 +55,7 @@ ActiveAuthResult result(AuthStatus s, std::string algorithm, std::string reason 
 /// 0 < r, s that fit the curve's order width.
 std::optional<Bytes> plainFromDerEcdsa(ByteView der, std::size_t width, std::string& why) {
   const unsigned char* p = der.data();
-  std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())),
-                                                           ECDSA_SIG_free);
+  ossl::EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
   pki::opensslErrors();
   if (!sig) {
     why = "unreadable";
@@ -105,7 +101,7 @@ ActiveAuthResult verifyRsa(EVP_PKEY* key, ByteView challenge, ByteView signature
                       "-bit key needs " + std::to_string(k));
   BnPtr s(BN_bin2bn(signature.data(), static_cast<int>(signature.size()), nullptr));
   if (BN_cmp(s.get(), n.get()) >= 0) return result(AuthStatus::Failed, "RSA-ISO9796-2", "signature not below the modulus");
-  std::unique_ptr<BN_CTX, BnCtxFree> ctx(BN_CTX_new());
+  ossl::BnCtxPtr ctx(BN_CTX_new());
   BnPtr j(BN_new());
   if (!ctx || !j || BN_mod_exp(j.get(), s.get(), e.get(), n.get(), ctx.get()) != 1)
     pki::throwCrypto(kStep, "RSA public operation failed");
@@ -237,8 +233,7 @@ struct ActiveAuthChip::Impl {
 };
 
 ActiveAuthChip::ActiveAuthChip(const std::string& pem, std::string ecHash) : impl_(std::make_unique<Impl>()) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
-  impl_->key.reset(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  impl_->key = ossl::privateKeyFromPem(pem);
   if (!impl_->key) pki::throwCrypto("active authentication key", "cannot read the chip's private key");
   impl_->ecHash = std::move(ecHash);
 }

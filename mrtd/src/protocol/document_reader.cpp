@@ -6,6 +6,7 @@
 
 #include "portti/mrtd/card/lds_files.hpp"
 #include "portti/mrtd/error.hpp"
+#include "portti/mrtd/lds/data_group.hpp"
 #include "portti/mrtd/lds/dg15.hpp"
 #include "portti/mrtd/protocol/active_auth.hpp"
 #include "portti/mrtd/mrz.hpp"
@@ -42,9 +43,9 @@ std::vector<int> dataGroupsListedInCom(ByteView efCom) {
     const Tlv list = requireChild(com.value, 0x5C, "EF.COM tag list");
     std::vector<int> groups;
     for (std::uint8_t tag : list.value) {
-      const int dg = dataGroupForTag(tag);
-      if (dg == 0) throw Error(ErrorArea::Lds, "EF.COM", "tag list holds unknown tag " + toHex(ByteView(&tag, 1)));
-      groups.push_back(dg);
+      const std::optional<int> dg = dataGroupForTag(tag);
+      if (!dg) throw Error(ErrorArea::Lds, "EF.COM", "tag list holds unknown tag " + toHex(ByteView(&tag, 1)));
+      groups.push_back(*dg);
     }
     return groups;
   } catch (const Error& e) {
