@@ -24,7 +24,16 @@ ResponseApdu SecureChannel::transmit(const CommandApdu& command) {
     const std::size_t shortCommand = std::min<std::size_t>(wire.maxCommandBytes, 4 + 1 + 255 + 1);
     std::size_t maxData = 255;
     while (maxData > 1 && sm_.protectedCommandSize(maxData, 256) > shortCommand) --maxData;
-    return transmitChain(splitIntoChain(command, maxData), exchange);
+    return transmitChain(splitIntoChain(command, maxData), [&exchange](const CommandApdu& link) {
+      if (!(link.cla & kClaChaining)) return exchange(link);
+      try {
+        return exchange(link);
+      } catch (const UnprotectedStatusError& e) {
+        // A bare status word to a link (6884, 6E00, ...): the chip refuses the chain. The session
+        // is over all the same (the SM object has failed); transmitChain names the refusal.
+        return ResponseApdu{{}, e.sw()};
+      }
+    });
   } catch (...) {
     // Whatever failed (a check, the link), the SSCs of reader and chip may now differ.
     broken_ = true;

@@ -9,6 +9,7 @@
 #include "portti/mrtd/card/channel.hpp"
 #include "portti/mrtd/card/virtual_chip.hpp"
 #include "portti/mrtd/error.hpp"
+#include "portti/mrtd/sm/secure_messaging.hpp"
 
 using namespace portti::mrtd;
 
@@ -118,4 +119,22 @@ TEST(CommandChaining, VirtualChipGetResponseNeedsAPendingAnswer) {
   // Any other command ends what was pending: GET RESPONSE after it has nothing to give.
   EXPECT_EQ(toHex(chip.transceive(fromHex("00A4040C07A0000002471001"))), "9000");
   EXPECT_EQ(toHex(chip.transceive(fromHex("00C0000010"))), "6985");
+}
+
+TEST(CommandChaining, UnderSecureMessagingEachLinkIsProtectedAndABareRefusalIsNamed) {
+  const Bytes key(16, 0x11), ssc(16, 0x00);
+  ScriptedLink link;
+  SecureChannel channel(link, SecureMessaging(SmCipher::Aes, key, key, ssc));
+  link.answers = {"6884"};  // a chip that refuses the chain without secure messaging
+  try {
+    channel.transmit(CommandApdu{0x00, 0x86, 0x00, 0x00, Bytes(264, 0xAB), 256});
+    FAIL() << "a refused chain passed";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.step(), "GENERAL AUTHENTICATE command chaining");
+    EXPECT_NE(e.detail().find("6884 (command chaining not supported) to link 1 of 2"), std::string::npos) << e.detail();
+  }
+  ASSERT_EQ(link.sent.size(), 1u);
+  EXPECT_EQ(link.sent[0].substr(0, 2), "1C");  // chained (b5) and protected (b4 b3)
+  EXPECT_LE(link.sent[0].size() / 2, 261u);
+  EXPECT_TRUE(channel.broken());
 }
