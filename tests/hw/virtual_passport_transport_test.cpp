@@ -9,7 +9,7 @@
 #include <mutex>
 
 #include "mrtd/card/chip_fixtures.hpp"
-#include "mrtd/pki/test_pki_fixture.hpp"
+#include "mrtd/card/virtual_passport_fixture.hpp"
 #include "portti/hw/nfc_reader.hpp"
 #include "portti/hw/open_reader.hpp"
 #include "portti/hw/pcsc_reader.hpp"
@@ -110,13 +110,7 @@ TEST(LibnfcPn532VirtualChip, DhChipAuthenticationAndRsaActiveAuthenticationOverS
   // A DH-2048 Chip Authentication key (256-byte public keys: command chaining) and an RSA-2048
   // Active Authentication key (a protected 256-byte signature: 61xx + GET RESPONSE) on the libnfc
   // path, whose PN532 buffer takes no extended-length APDU (CLARIFICATIONS 13).
-  const char* mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
-  VirtualPassportSpec spec;
-  spec.mrz = mrz;
-  spec.faceImage = Bytes(3000, 0x5A);
-  spec.faceWidth = 480;
-  spec.faceHeight = 600;
-  spec.pkiDir = pki::testing::testPki().dir;
+  VirtualPassportSpec spec = fixtures::specimenPassport();
   spec.chipAuthKey = "DH:dh_2048_224";
   spec.activeAuthKey = "RSA:2048";
   spec.extendedLength = true;  // the chip could; the link cannot
@@ -126,11 +120,10 @@ TEST(LibnfcPn532VirtualChip, DhChipAuthenticationAndRsaActiveAuthenticationOverS
   emulator.insertCard(card.callback());
   NfcReader reader(emulator.connstring());
   ASSERT_TRUE(reader.waitForCard(2s));
-  pki::TrustStore trust;
-  trust.addPath(spec.pkiDir);
   DocumentReadOptions options;
-  options.trust = &trust;
-  const DocumentRead r = readDocument(reader, AccessKey::mrz(mrzInformation(parseValidMrz(mrz))), options);
+  options.trust = &fixtures::testPkiTrust();
+  const DocumentRead r =
+      readDocument(reader, AccessKey::mrz(mrzInformation(parseValidMrz(fixtures::kSpecimenMrz))), options);
   EXPECT_EQ(r.chipAuth.status, AuthStatus::Passed) << r.chipAuth.reason;
   EXPECT_EQ(r.chipAuth.protocol, "CA-DH-AES128");
   EXPECT_EQ(r.activeAuth.status, AuthStatus::Passed) << r.activeAuth.reason;

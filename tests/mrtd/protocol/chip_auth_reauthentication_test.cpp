@@ -6,7 +6,7 @@
 
 #include <functional>
 
-#include "mrtd/pki/test_pki_fixture.hpp"
+#include "mrtd/card/virtual_passport_fixture.hpp"
 #include "portti/mrtd/card/sim_channel.hpp"
 #include "portti/mrtd/card/virtual_passport.hpp"
 #include "portti/mrtd/mrz.hpp"
@@ -16,27 +16,8 @@ using namespace portti::mrtd;
 
 namespace {
 
-const char* kSpecimen =
-    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
-
-VirtualPassportSpec spec() {
-  VirtualPassportSpec s;
-  s.mrz = kSpecimen;
-  s.faceImage = Bytes(3000, 0x5A);
-  s.faceWidth = 480;
-  s.faceHeight = 600;
-  s.pkiDir = pki::testing::testPki().dir;
-  return s;
-}
-
-const pki::TrustStore& trust() {
-  static pki::TrustStore t = [] {
-    pki::TrustStore s;
-    s.addPath(pki::testing::testPki().dir);
-    return s;
-  }();
-  return t;
-}
+using fixtures::kSpecimenMrz;
+using fixtures::testPkiTrust;
 
 /// Sits on the wire in front of the virtual chip, records every INS, and can answer a command itself
 /// (`intercept` returns the bare answer, or nothing to forward the command).
@@ -88,14 +69,14 @@ void breakSessionAfterChipAuthentication(WireSpy& spy) {
 
 DocumentRead readWithBac(ApduChannel& channel) {
   DocumentReadOptions options;
-  options.trust = &trust();
-  return readDocument(channel, bacKeySeed(mrzInformation(parseValidMrz(kSpecimen))), options);
+  options.trust = &testPkiTrust();
+  return readDocument(channel, bacKeySeed(mrzInformation(parseValidMrz(kSpecimenMrz))), options);
 }
 
 }  // namespace
 
 TEST(ChipAuthReauthentication, ChipAuthenticationRunsAgainAfterAMidReadReauthentication) {
-  const IssuedPassport passport = issueVirtualPassport(spec());
+  const IssuedPassport passport = issueVirtualPassport(fixtures::specimenPassport());
   VirtualChip chip(passport.chip);
   WireSpy spy(chip);
   breakSessionAfterChipAuthentication(spy);
@@ -113,7 +94,7 @@ TEST(ChipAuthReauthentication, ChipAuthenticationRunsAgainAfterAMidReadReauthent
 }
 
 TEST(ChipAuthReauthentication, VerdictFailsWhenChipAuthenticationCannotBeReestablished) {
-  const IssuedPassport passport = issueVirtualPassport(spec());
+  const IssuedPassport passport = issueVirtualPassport(fixtures::specimenPassport());
   VirtualChip chip(passport.chip);
   WireSpy spy(chip);
   breakSessionAfterChipAuthentication(spy);

@@ -5,7 +5,7 @@
 // with a reason that says so.
 #include <gtest/gtest.h>
 
-#include "mrtd/pki/test_pki_fixture.hpp"
+#include "mrtd/card/virtual_passport_fixture.hpp"
 #include "portti/mrtd/card/sim_channel.hpp"
 #include "portti/mrtd/card/virtual_passport.hpp"
 #include "portti/mrtd/mrz.hpp"
@@ -15,30 +15,16 @@ using namespace portti::mrtd;
 
 namespace {
 
-const char* kSpecimen =
-    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+using fixtures::kSpecimenMrz;
+using fixtures::testPkiTrust;
 
 VirtualPassportSpec shortOnlySpec(const char* caKey, SymmetricCipher cipher, const char* aaKey) {
-  VirtualPassportSpec s;
-  s.mrz = kSpecimen;
-  s.faceImage = Bytes(3000, 0x5A);
-  s.faceWidth = 480;
-  s.faceHeight = 600;
-  s.pkiDir = pki::testing::testPki().dir;
+  VirtualPassportSpec s = fixtures::specimenPassport();
   s.chipAuthKey = caKey;
   s.chipAuthCipher = cipher;
   s.activeAuthKey = aaKey;
   s.extendedLength = false;
   return s;
-}
-
-const pki::TrustStore& trust() {
-  static pki::TrustStore t = [] {
-    pki::TrustStore s;
-    s.addPath(pki::testing::testPki().dir);
-    return s;
-  }();
-  return t;
 }
 
 /// Counts what crosses the wire: command chain links, GET RESPONSEs, the longest command and answer.
@@ -67,9 +53,9 @@ class WireLog : public ApduChannel {
 
 DocumentRead readShortOnly(WireLog& log, const std::optional<AccessKey>& access = {}) {
   DocumentReadOptions options;
-  options.trust = &trust();
+  options.trust = &testPkiTrust();
   return access ? readDocument(log, *access, options)
-                : readDocument(log, bacKeySeed(mrzInformation(parseValidMrz(kSpecimen))), options);
+                : readDocument(log, bacKeySeed(mrzInformation(parseValidMrz(kSpecimenMrz))), options);
 }
 
 }  // namespace
