@@ -11,6 +11,8 @@ constexpr std::size_t kShortMaxData = 255;
 constexpr std::size_t kShortMaxNe = 256;
 /// The most an answer may grow by GET RESPONSE (the largest extended answer).
 constexpr std::size_t kMaxAnswer = 65536;
+/// GET RESPONSEs for one answer at the most: 65536 bytes in pieces of 256.
+constexpr std::size_t kMaxGetResponses = kMaxAnswer / 256;
 
 /// Sends one command and, while the chip announces more with 61xx, fetches it with GET RESPONSE
 /// (ISO/IEC 7816-4 5.3.4, 11.7.1) in the command's logical channel. Under secure messaging this
@@ -18,10 +20,12 @@ constexpr std::size_t kMaxAnswer = 65536;
 /// not protected and do not count in the SSC).
 ResponseApdu exchange(ApduChannel& channel, const CommandApdu& command) {
   ResponseApdu r = ResponseApdu::decode(channel.transmitRaw(command.encode()));
-  while (r.sw1() == 0x61) {
-    if (r.data.size() > kMaxAnswer)
+  for (std::size_t rounds = 0; r.sw1() == 0x61; ++rounds) {
+    // Bounded: a chip that keeps announcing more (even with empty pieces) cannot hold the reader.
+    if (r.data.size() > kMaxAnswer || rounds >= kMaxGetResponses)
       throw Error(ErrorArea::Apdu, "GET RESPONSE",
-                  "the chip keeps announcing more data (61xx) after " + std::to_string(r.data.size()) + " bytes");
+                  "the chip keeps announcing more data (61xx) after " + std::to_string(r.data.size()) + " bytes in " +
+                      std::to_string(rounds + 1) + " answers");
     const CommandApdu more{static_cast<std::uint8_t>(command.cla & 0x03), kInsGetResponse, 0x00, 0x00, {},
                            r.sw2() == 0 ? kShortMaxNe : r.sw2()};
     const ResponseApdu next = ResponseApdu::decode(channel.transmitRaw(more.encode()));

@@ -138,3 +138,16 @@ TEST(CommandChaining, UnderSecureMessagingEachLinkIsProtectedAndABareRefusalIsNa
   EXPECT_LE(link.sent[0].size() / 2, 261u);
   EXPECT_TRUE(channel.broken());
 }
+
+TEST(CommandChaining, EndlessGetResponseIsBounded) {
+  ScriptedLink link;
+  for (int i = 0; i < 300; ++i) link.answers.push_back("6100");  // "more to come", and nothing comes
+  try {
+    link.transmit(CommandApdu{0x00, 0x88, 0x00, 0x00, Bytes(8, 1), 256});
+    FAIL() << "endless 61xx accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.step(), "GET RESPONSE");
+    EXPECT_NE(e.detail().find("keeps announcing more data"), std::string::npos) << e.detail();
+  }
+  EXPECT_EQ(link.sent.size(), 257u);  // the command and 256 GET RESPONSEs
+}
