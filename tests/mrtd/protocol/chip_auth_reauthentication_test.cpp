@@ -23,7 +23,7 @@ using fixtures::testPkiTrust;
 /// (`intercept` returns the bare answer, or nothing to forward the command).
 class WireSpy : public ApduChannel {
  public:
-  explicit WireSpy(VirtualChip& chip) : chip_(chip), link_(chip) {}
+  explicit WireSpy(VirtualChip& chip) : chip_(&chip), link_(std::make_unique<SimChannel>(chip)) {}
   std::function<std::optional<Bytes>(const CommandApdu&)> intercept;
   std::vector<std::uint8_t> ins;
 
@@ -33,12 +33,17 @@ class WireSpy : public ApduChannel {
     if (intercept) {
       if (auto answer = intercept(c)) return *answer;
     }
-    return link_.transmitRaw(raw);
+    return link_->transmitRaw(raw);
   }
-  ChannelLimits limits() const override { return link_.limits(); }
+  ChannelLimits limits() const override { return link_->limits(); }
   std::string name() const override { return "spy"; }
   /// Makes the chip drop its session as chips that leave SM on an error do (a plain command).
-  void dropChipSession() { chip_.transceive(fromHex("00A4000C")); }
+  void dropChipSession() { chip_->transceive(fromHex("00A4000C")); }
+  /// From now on another chip is in the field (a chip swapped in the middle of the read).
+  void swapChip(VirtualChip& other) {
+    chip_ = &other;
+    link_ = std::make_unique<SimChannel>(other);
+  }
   std::size_t count(std::uint8_t i) const { return static_cast<std::size_t>(std::count(ins.begin(), ins.end(), i)); }
   /// Position of the last `i` on the wire (or -1).
   long last(std::uint8_t i) const {
@@ -48,8 +53,8 @@ class WireSpy : public ApduChannel {
   }
 
  private:
-  VirtualChip& chip_;
-  SimChannel link_;
+  VirtualChip* chip_;
+  std::unique_ptr<SimChannel> link_;
 };
 
 constexpr std::uint8_t kMutualAuthenticate = 0x82;
@@ -113,4 +118,75 @@ TEST(ChipAuthReauthentication, VerdictFailsWhenChipAuthenticationCannotBeReestab
   // The read went on in a third, plain BAC session and finished.
   EXPECT_EQ(spy.count(kMutualAuthenticate), 3u);
   EXPECT_NE(r.find("DG15"), nullptr);
+}
+
+namespace {
+/// A clone of `genuine`: its files (so Passive Authentication still passes), another chip's keys.
+ChipImage cloneOf(const IssuedPassport& genuine, const VirtualPassportSpec& spec) {
+  ChipImage clone = genuine.chip;
+  clone.keyFiles = issueVirtualPassport(spec).chip.keyFiles;
+  return clone;
+}
+}  // namespace
+
+TEST(ChipAuthReauthentication, ChipSwappedForACloneAfterChipAuthenticationFailsIt) {
+  const VirtualPassportSpec spec = fixtures::specimenPassport();
+  const IssuedPassport passport = issueVirtualPassport(spec);
+  VirtualChip genuine(passport.chip);
+  VirtualChip clone(cloneOf(passport, spec));
+  WireSpy spy(genuine);
+  // After CA, a READ BINARY fails bare and the clone is in the field when the reader comes back.
+  spy.intercept = [&spy, &clone, reads = 0](const CommandApdu& c) mutable -> std::optional<Bytes> {
+    if (spy.count(kGeneralAuthenticate) == 0 || c.ins != kReadBinary || ++reads != 3) return std::nullopt;
+    spy.swapChip(clone);
+    return fromHex("6700");
+  };
+  const DocumentRead r = readWithBac(spy);
+  EXPECT_EQ(r.chipAuth.status, AuthStatus::Failed);
+  EXPECT_NE(r.chipAuth.reason.find("Chip Authentication could not be re-established"), std::string::npos)
+      << r.chipAuth.reason;
+  EXPECT_EQ(r.activeAuth.status, AuthStatus::Failed) << "the clone signed with the DG15 key";
+}
+
+TEST(ChipAuthReauthentication, PaceCamIsCheckedAgainInEveryNewPaceRun) {
+  VirtualPassportSpec spec = fixtures::specimenPassport();
+  spec.pace = PaceOffer{KeyAgreement::Ecdh, PaceMapping::ChipAuthentication, SymmetricCipher::Aes128, 13};
+  const IssuedPassport passport = issueVirtualPassport(spec);
+  const AccessKey mrz = AccessKey::mrz(mrzInformation(parseValidMrz(fixtures::kSpecimenMrz)));
+  DocumentReadOptions options;
+  options.trust = &testPkiTrust();
+  constexpr std::uint8_t kSelect = 0xA4;
+  // SELECTs: EF.CardAccess, the application, EF.COM, EF.SOD, DG14 (PACE-CAM checked), DG1.
+  const auto afterDg1Selected = [](WireSpy& s, const CommandApdu& c, int& reads) {
+    return s.count(kSelect) >= 6 && c.ins == kReadBinary && ++reads == 1;
+  };
+  {
+    // The same chip again: the new PACE-CAM run is checked against DG14 and passes.
+    VirtualChip chip(passport.chip);
+    WireSpy spy(chip);
+    spy.intercept = [&, reads = 0](const CommandApdu& c) mutable -> std::optional<Bytes> {
+      if (!afterDg1Selected(spy, c, reads)) return std::nullopt;
+      spy.dropChipSession();
+      return fromHex("6700");
+    };
+    const DocumentRead r = readDocument(spy, mrz, options);
+    EXPECT_EQ(r.accessMethod, "PACE-ECDH-CAM-AES128");
+    EXPECT_EQ(spy.count(kGeneralAuthenticate), 8u) << "PACE did not run twice";
+    EXPECT_EQ(r.chipAuth.status, AuthStatus::Passed) << r.chipAuth.reason;
+    EXPECT_EQ(r.chipAuth.protocol, "PACE-CAM");
+  }
+  {
+    // A clone in the field for the second run: its PACE-CAM data do not match DG14.
+    VirtualChip genuine(passport.chip);
+    VirtualChip clone(cloneOf(passport, spec));
+    WireSpy spy(genuine);
+    spy.intercept = [&, reads = 0](const CommandApdu& c) mutable -> std::optional<Bytes> {
+      if (!afterDg1Selected(spy, c, reads)) return std::nullopt;
+      spy.swapChip(clone);
+      return fromHex("6700");
+    };
+    const DocumentRead r = readDocument(spy, mrz, options);
+    EXPECT_EQ(r.chipAuth.status, AuthStatus::Failed);
+    EXPECT_NE(r.chipAuth.reason.find("PACE-CAM could not be re-established"), std::string::npos) << r.chipAuth.reason;
+  }
 }
