@@ -110,6 +110,7 @@ struct VirtualChip::Impl {
   /// Ends the session: the security state falls back to "no access" (9303-11 9.8.6).
   void dropSession() {
     session.reset();
+    chain.reset();  // a chain begun under the old session does not carry over
     authenticated = !accessRequired();
   }
   ResponseApdu answerSecured(const CommandApdu& command);
