@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
 
   std::cout << "appliance (simulated kiosk): " << count << " transactions in " << std::fixed << std::setprecision(2)
             << seconds << " s = " << std::setprecision(0) << count * 60.0 / seconds << " transactions per minute\n"
-            << "  capture: best of " << settings.timeouts.captureMaxFrames << " synthetic 640x480 frames; the sim "
+            << "  capture: the first synthetic 640x480 frame (no face models here: nothing judges its quality); the sim "
             << "reader has no radio link (bench_read_chip models the link time of a real one)\n"
             << "  outbox: " << outbox.depth() << " results committed (SQLite WAL, synchronous=FULL)\n"
             << "  mean ms per step:\n";

@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   auto t0 = Clock::now();
   for (int i = 0; i < n; ++i) {
     std::string id = "bench-" + std::to_string(i);
-    outbox.enqueue(id, "{\"transactionId\":\"" + id + "\",\"kioskId\":\"kiosk-1\",\"pad\":\"" + body + "\"}");
+    outbox.enqueue(id, "{\"transaction_id\":\"" + id + "\",\"kiosk_id\":\"kiosk-1\",\"pad\":\"" + body + "\"}");
   }
   double enqueueS = std::chrono::duration<double>(Clock::now() - t0).count();
 

@@ -46,8 +46,8 @@ int main() {
     return 0;
   }
   FaceVerifier verifier(FaceConfig::load("config/face.conf"));
-  const auto dmad = MadModel::load("config/mad/dmad.model", kDmadFeatures);
-  const auto smad = MadModel::load("config/mad/smad.model", kSmadFeatures);
+  const auto dmad = MadModel::load("config/mad/dmad.model", kDmadFeatures, kDmadFeatureSet);
+  const auto smad = MadModel::load("config/mad/smad.model", kSmadFeatures, kSmadFeatureSet);
   const cv::Mat document = decodeImage(encodeChipPortrait(cv::imread(frll + "/001/neutral.jpg"), 480, 20000).bytes);
   const cv::Mat live = cv::imread(frll + "/001/smiling.jpg");
   const auto doc = verifier.analyse(document);
@@ -58,7 +58,7 @@ int main() {
   }
   double sink = 0;
   const double analyse = medianMs([&] { sink += verifier.analyse(document).descriptor.has_value() ? 1 : 0; });
-  const double s = medianMs([&] { sink += smad.score(smadFeatures(doc)); });
+  const double s = medianMs([&] { sink += smad.score(smadFeatures(document, doc)); });
   const double d = medianMs([&] { sink += dmad.score(dmadFeatures(doc, cap)); });
   std::printf("verification's own analysis of the 480 px chip photo (for scale): %.2f ms\n", analyse);
   std::printf("S-MAD (features + score): %.3f ms\n", s);

@@ -16,6 +16,7 @@
 #include <openssl/crypto.h>
 
 #include "json_support.hpp"
+#include "portti/firmware/rate_limiter.hpp"
 #include "portti/firmware/web/speech.hpp"
 #include "portti/firmware/web/static_files.hpp"
 
@@ -60,19 +61,21 @@ TechnicianAuth::Result TechnicianAuth::check(const std::string& pin, const std::
   return Result::Denied;
 }
 
-bool RequestRateLimiter::allow(const std::string& client, std::chrono::steady_clock::time_point now) {
-  std::lock_guard lock(mutex_);
-  auto& times = seen_[client];
-  while (!times.empty() && now - times.front() >= std::chrono::minutes(1)) times.pop_front();
-  if (static_cast<int>(times.size()) >= perMinute_) return false;
-  times.push_back(now);
-  return true;
-}
-
 void StateFeed::publish(const StateChange& change) {
   {
     std::lock_guard lock(mutex_);
     latest_ = change;
+    latest_.sequence = ++sequence_;
+  }
+  cv_.notify_all();
+}
+
+void StateFeed::publishEvent(const std::string& event) {
+  {
+    std::lock_guard lock(mutex_);
+    latest_.previous = latest_.state;  // the state did not change
+    latest_.event = event;
+    latest_.sequence = ++sequence_;
   }
   cv_.notify_all();
 }
@@ -125,7 +128,19 @@ std::string stateJson(const StateChange& c) {
   Poco::JSON::Array::Ptr reasons = new Poco::JSON::Array;
   for (const auto& r : c.reasons) reasons->add(r);
   o->set("reasons", reasons);
+  Poco::JSON::Array::Ptr guidance = new Poco::JSON::Array;
+  for (const auto& g : c.guidance) guidance->add(g);
+  o->set("guidance", guidance);
+  if (c.faceBox) {
+    Object::Ptr box = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    box->set("x", c.faceBox->x);
+    box->set("y", c.faceBox->y);
+    box->set("width", c.faceBox->width);
+    box->set("height", c.faceBox->height);
+    o->set("face_box", box);
+  }
   o->set("at", isoTime(c.at));
+  if (!c.event.empty()) o->set("event", c.event);
   std::ostringstream out;
   Poco::JSON::Stringifier::condense(o, out);
   return out.str();
@@ -135,7 +150,8 @@ struct ApiServer::Impl {
   ApiConfig config;
   Parts parts;
   TechnicianAuth auth;
-  RequestRateLimiter limiter;
+  RateLimiter limiter;         // per client address
+  RateLimiter officerLimiter;  // call-outs, beside the general limit
   web::Speech speech;
   std::unique_ptr<Poco::Net::ServerSocket> socket;
   std::unique_ptr<Poco::Net::HTTPServer> server;
@@ -144,7 +160,8 @@ struct ApiServer::Impl {
       : config(c),
         parts(std::move(p)),
         auth(c.technicianPin, c.technicianToken, c.maxFailures, c.lockout),
-        limiter(c.requestsPerMinute) {}
+        limiter(c.requestsPerMinute),
+        officerLimiter(c.officerCallsPerMinute) {}
 
   static void reply(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const std::string& json) {
     response.setStatus(status);
@@ -244,7 +261,25 @@ struct ApiServer::Impl {
     return false;
   }
 
+  /// The live preview: a face image, so only for the kiosk's own screen (loopback) and only while a
+  /// capture runs; never cached, never logged, overwritten once sent. Outside the rate limit: the
+  /// screen fetches one per judged frame.
+  void preview(HTTPServerRequest& request, HTTPServerResponse& response) {
+    if (!request.clientAddress().host().isLoopback())
+      return reply(response, HTTPResponse::HTTP_FORBIDDEN, message("error", "the preview is for the kiosk's own screen"));
+    std::optional<LivePreview::Picture> picture = parts.preview ? parts.preview->latest() : std::nullopt;
+    if (!picture) return reply(response, HTTPResponse::HTTP_NOT_FOUND, message("error", "no live capture now"));
+    response.setStatus(HTTPResponse::HTTP_OK);
+    response.setContentType("image/jpeg");
+    response.set("Cache-Control", "no-store");
+    response.setContentLength(static_cast<std::streamsize>(picture->jpeg.size()));
+    response.send().write(reinterpret_cast<const char*>(picture->jpeg.data()), static_cast<std::streamsize>(picture->jpeg.size()));
+    OPENSSL_cleanse(picture->jpeg.data(), picture->jpeg.size());
+  }
+
   void handle(HTTPServerRequest& request, HTTPServerResponse& response) {
+    if (request.getMethod() == "GET" && Poco::URI(request.getURI()).getPath() == "/api/camera/preview.jpg")
+      return preview(request, response);
     if (!limiter.allow(request.clientAddress().host().toString())) {
       response.set("Retry-After", "60");
       return reply(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, message("error", "rate limit"));
@@ -317,6 +352,21 @@ struct ApiServer::Impl {
     if (post && path == "/api/diagnostics/self-test") {
       if (!technician(request, response)) return;
       return reply(response, HTTPResponse::HTTP_OK, stringify(parts.diagnostics->selfTest()));
+    }
+    if (post && path == "/api/officer") {
+      if (!officerLimiter.allow(request.clientAddress().host().toString())) {
+        response.set("Retry-After", "60");
+        return reply(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, message("error", "rate limit"));
+      }
+      const StateChange now = machine.current();
+      const web::DeskAnswer a = web::callOfficer(parts.desk, uiStateName(now.state), now.transactionId);
+      return reply(response, static_cast<HTTPResponse::HTTPStatus>(a.status), a.json);
+    }
+    if (path.starts_with("/api/outbox/") || path.starts_with("/api/officer/")) {
+      if (!technician(request, response)) return;
+      if (auto a = web::technicianDeskRoute(parts.desk, method, path))
+        return reply(response, static_cast<HTTPResponse::HTTPStatus>(a->status), a->json);
+      return reply(response, HTTPResponse::HTTP_NOT_FOUND, message("error", "no such endpoint"));
     }
     if (post && path == "/api/sim/document") {
       if (!technician(request, response)) return;

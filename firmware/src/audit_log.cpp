@@ -135,12 +135,12 @@ AuditLog::~AuditLog() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::string AuditLog::append(const std::string& event, const Poco::JSON::Object& fields) {
+AuditAnchor AuditLog::append(const std::string& event, const Poco::JSON::Object& fields) {
   std::lock_guard lock(mutex_);
   return appendLocked(event, fields);
 }
 
-std::string AuditLog::appendLocked(const std::string& event, const Poco::JSON::Object& fields) {
+AuditAnchor AuditLog::appendLocked(const std::string& event, const Poco::JSON::Object& fields) {
   if (!validEvent(event)) throw AuditError("audit log: event name '" + event + "' (use a-z, 0-9, '_', '.')");
   Poco::JSON::Object::Ptr copy = new Poco::JSON::Object(fields);
   refusePersonalData(Poco::Dynamic::Var(copy), "");
@@ -177,8 +177,7 @@ std::string AuditLog::appendLocked(const std::string& event, const Poco::JSON::O
   }
   if (::fsync(fd_) != 0) failWith("fsync failed");
   head_ = hash;
-  ++nextSeq_;
-  return hash;
+  return AuditAnchor{nextSeq_++, hash};
 }
 
 std::string AuditLog::head() const {

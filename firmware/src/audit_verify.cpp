@@ -4,6 +4,7 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "audit_record.hpp"
@@ -19,6 +20,8 @@ const char* auditStatusName(AuditVerdict::Status s) {
       return "broken";
     case AuditVerdict::Status::TornTail:
       return "torn tail";
+    case AuditVerdict::Status::Truncated:
+      return "truncated";
     case AuditVerdict::Status::Unreadable:
       return "unreadable";
   }
@@ -63,8 +66,8 @@ std::string checkRecord(const std::string& line, const std::string& prev, std::u
 
 }  // namespace
 
-AuditVerdict verifyAuditLog(const std::filesystem::path& path,
-                            const std::optional<mrtd::SecretBytes>& macKey) {
+AuditVerdict verifyAuditLog(const std::filesystem::path& path, const std::optional<mrtd::SecretBytes>& macKey,
+                            const std::vector<AuditAnchor>& anchors) {
   AuditVerdict v;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -93,7 +96,17 @@ AuditVerdict verifyAuditLog(const std::filesystem::path& path,
       v.reason = why;
       return v;
     }
-    prev = audit::splitRecord(line)->hash;
+    const std::string hash = audit::splitRecord(line)->hash;
+    for (const auto& a : anchors) {
+      if (a.seq == v.records + 1 && a.hash != hash) {
+        v.status = AuditVerdict::Status::Broken;
+        v.brokenLine = lineNo;
+        v.reason = "record " + std::to_string(a.seq) +
+                   " is not the one a signed result names (the log was rewritten, or is another kiosk's)";
+        return v;
+      }
+    }
+    prev = hash;
     ++v.records;
     v.verifiedBytes += line.size() + 1;
     v.head = prev;
@@ -104,8 +117,17 @@ AuditVerdict verifyAuditLog(const std::filesystem::path& path,
     v.reason = "read error in " + path.string();
     return v;
   }
-  v.status = AuditVerdict::Status::Intact;
   v.macsChecked = macKey.has_value();
+  std::uint64_t furthest = 0;
+  for (const auto& a : anchors) furthest = std::max(furthest, a.seq);
+  if (furthest > v.records) {
+    v.status = AuditVerdict::Status::Truncated;
+    v.brokenLine = lineNo + 1;
+    v.reason = "the log ends at record " + std::to_string(v.records) + " but a signed result names record " +
+               std::to_string(furthest) + " (records were cut off the end)";
+    return v;
+  }
+  v.status = AuditVerdict::Status::Intact;
   return v;
 }
 

@@ -5,17 +5,21 @@
 #include <filesystem>
 #include <iostream>
 
+#include "portti/firmware/officer_calls.hpp"
 #include "portti/firmware/outbox.hpp"
 #include "portti/firmware/result_builder.hpp"
 #include "portti/firmware/result_signer.hpp"
 #include "portti/firmware/rules_file.hpp"
 #include "portti/firmware/sender.hpp"
+#include "portti/firmware/transaction/capture_assessment.hpp"
 #include "portti/firmware/transaction/face_comparison.hpp"
+#include "portti/firmware/transaction/live_preview.hpp"
 #include "portti/firmware/transaction/morph_detection.hpp"
 #include "portti/firmware/audit_events.hpp"
 #include "portti/firmware/audit_log.hpp"
 #include "portti/vision/mad/dmad.hpp"
 #include "portti/firmware/transaction/transaction_facts.hpp"
+#include "portti/hw/indicator_lights.hpp"
 #include "portti/hw/open_reader.hpp"
 #include "portti/hw/sim_reader.hpp"
 #include "portti/mrtd/error.hpp"
@@ -88,14 +92,23 @@ class SimDeck : public hw::CardReader {
   bool present_ = false;
 };
 
-/// The outbox as the machine's result sink: the result is built, stored durably, and the sender
-/// woken; the sender signs it with the device key when it posts.
+/// The outbox as the machine's result sink: the decision goes into the audit log, the result
+/// (carrying that record's anchor) is built, stored durably, and the sender woken; the sender signs
+/// it with the device key when it posts. A decision that cannot be audited is not stored either:
+/// the transaction fails safe.
 class OutboxSink : public ResultSink {
  public:
-  OutboxSink(ResultBuilder builder, Outbox& outbox, Sender* sender, RecentErrors& errors)
-      : builder_(std::move(builder)), outbox_(outbox), sender_(sender), errors_(errors) {}
+  OutboxSink(ResultBuilder builder, Outbox& outbox, Sender* sender, AuditLog& audit, RecentErrors& errors)
+      : builder_(std::move(builder)), outbox_(outbox), sender_(sender), audit_(audit), errors_(errors) {}
   void commit(const Transaction& tx) override {
-    std::string body = builder_.buildText(tx);
+    AuditAnchor anchor;
+    try {
+      anchor = audit_.append("decision", decisionAuditFields(tx.id, tx.decision.value_or(Decision{})));
+    } catch (const std::exception& e) {
+      errors_.add("audit", e.what());
+      throw;
+    }
+    std::string body = builder_.buildText(tx, anchor);
     try {
       outbox_.enqueue(tx.id, body, tx.mode == Mode::ServicePoint ? tx.caseNumber : std::string());
     } catch (const std::exception& e) {
@@ -111,6 +124,7 @@ class OutboxSink : public ResultSink {
   ResultBuilder builder_;
   Outbox& outbox_;
   Sender* sender_;
+  AuditLog& audit_;
   RecentErrors& errors_;
 };
 
@@ -124,10 +138,13 @@ struct Daemon::Parts {
   std::unique_ptr<hw::AccessKeySource> mrzReader;
   std::unique_ptr<hw::Camera> camera;
   std::unique_ptr<hw::Gate> gate;
+  std::unique_ptr<hw::IndicatorLights> lights;
   mrtd::pki::TrustStore trust;
   std::shared_ptr<RuleFile> rules;
   std::unique_ptr<RuleFilePolicy> policy;
   std::unique_ptr<VisionFaceComparator> face;
+  std::unique_ptr<VisionCaptureAssessor> capture;
+  LivePreview preview;
   std::unique_ptr<VisionMorphDetector> morph;
   std::unique_ptr<Outbox> outbox;
   std::unique_ptr<Sender> sender;
@@ -138,6 +155,21 @@ struct Daemon::Parts {
   std::unique_ptr<Diagnostics> diagnostics;
   std::unique_ptr<ApiServer> api;
   std::unique_ptr<AuditLog> audit;
+  std::unique_ptr<OfficerDesk> officer;
+  std::chrono::milliseconds gateOpenFor{0};
+  std::string gateOpenedBy;  // the transaction whose passage the gate is open for (machine thread)
+  std::chrono::steady_clock::time_point gateOpenedAt{};
+  std::chrono::steady_clock::time_point rulesLooked{};
+
+  /// Appends one audit record; a failure is a recent error (the daemon goes on).
+  void record(const std::string& event, const Poco::JSON::Object& fields) {
+    try {
+      audit->append(event, fields);
+    } catch (const std::exception& e) {
+      errors.add("audit", e.what());
+    }
+  }
+  void record(const AuditEvent& e) { record(e.event, e.fields); }
 };
 
 Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
@@ -157,6 +189,7 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   if (config.mrzReader != "none") p.mrzReader = hw::openAccessKeySource(config.mrzReader);
   if (config.camera != "none") p.camera = hw::openCamera(config.camera);
   if (config.gate != "none") p.gate = hw::openGate(config.gate);
+  if (config.lights != "none") p.lights = hw::openIndicatorLights(config.lights);
 
   for (const auto& path : config.trustPaths) p.trust.addPath(path);
   if (!config.crl.empty()) p.trust.addPath(config.crl);
@@ -164,15 +197,21 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   if (!config.rulesFile.empty()) {
     p.rules = std::make_shared<RuleFile>(config.rulesFile);
     p.policy = std::make_unique<RuleFilePolicy>(p.rules);
+    p.rules->onReload([&p](RuleFile::Reload r, const RuleSet& inForce, const std::vector<RuleError>& errors) {
+      if (r == RuleFile::Reload::Reloaded) p.record("rules_reloaded", rulesReloadedAuditFields(inForce));
+      if (r == RuleFile::Reload::Refused)
+        p.record("rules_refused", rulesRefusedAuditFields(p.config.rulesFile.string(), errors, inForce.digest));
+    });
   }
 
   MachineSettings settings = config.machine;
   if (!config.faceConfig.empty()) {
     p.face = std::make_unique<VisionFaceComparator>(vision::FaceConfig::load(config.faceConfig.string()));
     if (!config.faceThresholdSet) settings.faceThreshold = p.face->threshold();
+    p.capture = std::make_unique<VisionCaptureAssessor>(p.face->verifier());
     if (!config.morphModel.empty()) {
       p.morph = std::make_unique<VisionMorphDetector>(
-          p.face->verifier(), vision::MadModel::load(config.morphModel.string(), vision::kDmadFeatures));
+          p.face->verifier(), vision::MadModel::load(config.morphModel.string(), vision::kDmadFeatures, vision::kDmadFeatureSet));
       if (!config.morphThresholdSet) settings.morphThreshold = p.morph->threshold();
     }
   }
@@ -193,12 +232,15 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   ro.pseudonymKey = pseudonymKey(config);
   ro.includeDocumentNumber = config.caseSystem.includeDocumentNumber;
   ro.includeImages = config.includeImages;
-  p.sink = std::make_unique<OutboxSink>(ResultBuilder(ro), *p.outbox, p.sender.get(), p.errors);
+  p.sink = std::make_unique<OutboxSink>(ResultBuilder(ro), *p.outbox, p.sender.get(), *p.audit, p.errors);
+  p.gateOpenFor = settings.gateOpenFor;
 
   MachineParts mp;
   mp.reader = p.reader.get();
   mp.mrzReader = p.mrzReader.get();
   mp.camera = p.camera.get();
+  mp.captureAssessor = p.capture.get();
+  mp.preview = &p.preview;
   mp.gate = p.gate.get();
   mp.policy = p.policy.get();
   mp.faceComparator = p.face.get();
@@ -208,13 +250,13 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   mp.clock = &p.clock;
   p.machine = std::make_unique<TransactionMachine>(mp, settings);
   p.machine->addListener([&p](const StateChange& c) {
-    // The decision is made when the result is about to be committed: audit it before the gate moves.
-    if (c.state == TransactionState::ResultDelivery) {
+    // The decision was audited when its result was committed (OutboxSink); what the gate did follows.
+    if (c.state == TransactionState::Reset && c.previous == TransactionState::Actuation) {
       const Transaction& tx = p.machine->transaction();
-      try {
-        if (tx.decision) p.audit->append("decision", decisionAuditFields(tx.id, *tx.decision));
-      } catch (const std::exception& e) {
-        p.errors.add("audit", e.what());
+      if (auto e = gateAuditEvent(tx, p.gateOpenFor)) p.record(*e);
+      if (tx.gateOpened) {
+        p.gateOpenedBy = tx.id;
+        p.gateOpenedAt = std::chrono::steady_clock::now();
       }
     }
     p.feed.publish(c);
@@ -222,6 +264,12 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
     if (!c.detail.empty() && c.state != TransactionState::Idle) p.errors.add(stateName(c.previous), c.detail);
   });
   p.feed.publish(p.machine->current());
+
+  // Officer call-outs: audited, shown by the lamps, published to the UI; a site adds its forwarder
+  // as another OfficerCallChannel here.
+  p.officer = std::make_unique<OfficerDesk>(p.audit.get(), &p.errors);
+  if (p.lights) p.officer->addChannel(std::make_unique<IndicatorLightsChannel>(*p.lights));
+  p.officer->setListener([&p](const std::string& event, const OfficerCall&) { p.feed.publishEvent(event); });
 
   DiagnosticsSources ds;
   ds.kioskId = config.kioskId;
@@ -231,6 +279,8 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   ds.camera = p.camera.get();
   ds.gate = p.gate.get();
   ds.mrzReader = p.mrzReader.get();
+  ds.lights = p.lights.get();
+  ds.officer = p.officer.get();
   ds.trust = &p.trust;
   ds.trustPaths = config.trustPaths;
   if (!config.crl.empty()) ds.trustPaths.push_back(config.crl);
@@ -247,6 +297,11 @@ Daemon::Daemon(const KioskConfig& config) : p_(std::make_unique<Parts>()) {
   ap.feed = &p.feed;
   ap.diagnostics = p.diagnostics.get();
   ap.errors = &p.errors;
+  ap.preview = &p.preview;
+  ap.desk.outbox = p.outbox.get();
+  ap.desk.audit = p.audit.get();
+  ap.desk.officer = p.officer.get();
+  if (Sender* sender = p.sender.get()) ap.desk.wakeSender = [sender] { sender->wake(); };
   if (p.simDeck) {
     SimDeck* deck = p.simDeck;
     ap.simDocument = [deck](bool present, const std::string& dir) { return deck->place(present, dir); };
@@ -258,10 +313,25 @@ Daemon::~Daemon() { stop(); }
 
 void Daemon::start() {
   if (running_.exchange(true)) return;
+  p_->record(daemonStartedAuditEvent("porttid 0.1.0", p_->config.mode,
+                                     p_->rules ? p_->rules->current()->digest : std::string()));
   if (p_->sender) p_->sender->start();
   loop_ = std::thread([this] {
+    Parts& p = *p_;
     while (running_) {
-      p_->machine->tick();
+      p.machine->tick();
+      // The gate closed: its watchdog after the passage time, or forced earlier (a cancel, a refusal).
+      if (!p.gateOpenedBy.empty() && p.gate && !p.gate->isOpen()) {
+        const bool timeOver =
+            std::chrono::steady_clock::now() - p.gateOpenedAt >= p.gateOpenFor - std::chrono::milliseconds(100);
+        p.record(gateClosedAuditEvent(p.gateOpenedBy, timeOver ? "passage time over" : "forced closed"));
+        p.gateOpenedBy.clear();
+      }
+      // A changed rule file is taken (or refused, and audited) when it changes, not at the next decision.
+      if (p.rules && std::chrono::steady_clock::now() - p.rulesLooked > std::chrono::seconds(1)) {
+        p.rulesLooked = std::chrono::steady_clock::now();
+        p.rules->reloadIfChanged();
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });
@@ -272,8 +342,13 @@ void Daemon::stop() {
   if (!running_.exchange(false)) return;
   p_->api->stop();
   if (loop_.joinable()) loop_.join();
+  const bool forced = p_->gate && p_->gate->isOpen();
   if (p_->gate) p_->gate->close();
+  if (!p_->gateOpenedBy.empty())
+    p_->record(gateClosedAuditEvent(p_->gateOpenedBy, forced ? "shutdown" : "passage time over"));
+  p_->gateOpenedBy.clear();
   if (p_->sender) p_->sender->stop();
+  p_->record(daemonStoppedAuditEvent(p_->machine->finishedCount()));
 }
 
 int Daemon::apiPort() const { return p_->api->port(); }

@@ -13,6 +13,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "json_support.hpp"
+#include "portti/firmware/officer_calls.hpp"
 #include "portti/firmware/outbox.hpp"
 #include "portti/firmware/rules_file.hpp"
 #include "portti/firmware/sender.hpp"
@@ -31,13 +32,6 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 namespace {
-
-
-Array::Ptr array(const std::vector<std::string>& items) {
-  Array::Ptr a = new Array;
-  for (const auto& i : items) a->add(i);
-  return a;
-}
 
 Object::Ptr deviceJson(const hw::DeviceStatus& d) {
   Object::Ptr o = newObject();
@@ -187,6 +181,11 @@ Object::Ptr Diagnostics::report() const {
   if (s_.mrzReader) devices->add(deviceJson(s_.mrzReader->status()));
   if (s_.camera) devices->add(deviceJson(s_.camera->status()));
   if (s_.gate) devices->add(deviceJson(s_.gate->status()));
+  if (s_.lights) {
+    Object::Ptr lights = deviceJson(s_.lights->status());
+    lights->set("showing", hw::signalName(s_.lights->showing()));
+    devices->add(lights);
+  }
   r->set("devices", devices);
 
   Object::Ptr trust = newObject();
@@ -206,9 +205,9 @@ Object::Ptr Diagnostics::report() const {
   }
   const TrustFileSummary files = summarizeTrustFiles(s_.trustPaths, now);
   trust->set("certificate_files", files.certificates);
-  trust->set("expiring_within_90_days", array(files.expiringSoon));
-  trust->set("expired", array(files.expired));
-  trust->set("crl_next_update", array(files.crlNextUpdates));
+  trust->set("expiring_within_90_days", stringArray(files.expiringSoon));
+  trust->set("expired", stringArray(files.expired));
+  trust->set("crl_next_update", stringArray(files.crlNextUpdates));
   r->set("trust", trust);
 
   Object::Ptr outbox = newObject();
@@ -220,6 +219,8 @@ Object::Ptr Diagnostics::report() const {
       o->set("transaction_id", e.transactionId);
       o->set("attempts", e.attempts);
       o->set("reason", e.reason);
+      o->set("http_status", e.httpStatus);
+      o->set("reason_code", e.reasonCode);
       dead->add(o);
     }
     outbox->set("dead_letters", dead);
@@ -238,11 +239,12 @@ Object::Ptr Diagnostics::report() const {
     rules->set("file", current->source);
     rules->set("sha256", current->digest);
     rules->set("count", current->rules.size());
-    rules->set("refused_reload", array(s_.rules->lastErrors()));
+    rules->set("refused_reload", stringArray(s_.rules->lastErrors()));
   } else {
     rules->set("file", "none: every transaction is referred to an officer");
   }
   r->set("rules", rules);
+  r->set("officer_calls", s_.officer ? s_.officer->json() : Poco::JSON::Array::Ptr(new Array));
   r->set("recent_errors", s_.errors ? s_.errors->json() : Array::Ptr(new Array));
   return r;
 }
@@ -299,7 +301,7 @@ Object::Ptr Diagnostics::selfTest() {
   if (s_.outbox) {
     try {
       const std::string id = newTransactionId();
-      const std::string body = "{\"transactionId\":\"" + id + "\",\"kioskId\":\"" + s_.kioskId + "\",\"selfTest\":true}";
+      const std::string body = "{\"transaction_id\":\"" + id + "\",\"kiosk_id\":\"" + s_.kioskId + "\",\"self_test\":true}";
       const auto seq = s_.outbox->enqueue(id, body);
       if (s_.sender) s_.sender->wake();
       post->set("status", "passed");

@@ -44,16 +44,20 @@ std::optional<Date> parseDate(std::string_view t) {
 }
 
 std::string formatDate(const Date& d) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year % 10000, d.month % 100, d.day % 100);
+  char buf[40];  // room for any int, so GCC's -Wformat-truncation (RelWithDebInfo) has nothing to say
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
   return buf;
 }
 
-Date todayUtc() {
-  std::time_t now = std::time(nullptr);
+Date utcDate(std::chrono::system_clock::time_point t) {
+  const std::time_t at = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};
-  gmtime_r(&now, &tm);
+  gmtime_r(&at, &tm);
   return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+Date todayUtc() {
+  return utcDate(std::chrono::system_clock::now());
 }
 
 std::optional<Date> mrzDate(std::string_view t, MrzDateKind kind, const Date& today) {

@@ -21,7 +21,9 @@ const FactCatalog& FactCatalog::standard() {
     c.add("chip.auth", K::String, "Chip Authentication: passed | failed | not done");
     c.add("chip.aa", K::String, "Active Authentication: passed | failed | not done");
     c.add("face.score", K::Number, "similarity of the live face to the chip portrait, 0..1");
-    c.add("face.quality", K::Number, "quality of the best live frame, 0..1");
+    c.add("face.quality", K::Number,
+          "capture quality of the chosen live frame, 0..1; >= 0.5 when every check on the face passed");
+    c.add("face.count", K::Number, "faces in the chosen live frame (more than 1: someone else is there)");
     c.add("mad.dmad", K::Number, "differential morph score (chip vs live), 0..1, higher = morph");
     c.add("mad.smad", K::Number, "single-image morph score of the chip portrait, 0..1");
     return c;

@@ -124,6 +124,7 @@ KioskConfig KioskConfig::load(const fs::path& file) {
   c.mrzReader = r.device("devices.mrz_reader", "none");
   c.camera = r.device("devices.camera", "none");
   c.gate = r.str("devices.gate", "none");
+  c.lights = r.str("devices.lights", "none");
 
   std::stringstream trust(r.str("trust.path", ""));
   for (std::string item; std::getline(trust, item, ',');) {
@@ -174,6 +175,7 @@ KioskConfig KioskConfig::load(const fs::path& file) {
   c.api.maxFailures = static_cast<int>(r.integer("api.max_failures", 5, 1, 100));
   c.api.lockout = std::chrono::seconds(r.integer("api.lockout_seconds", 300, 1, 86400));
   c.api.requestsPerMinute = static_cast<int>(r.integer("api.requests_per_minute", 120, 1, 100000));
+  c.api.officerCallsPerMinute = static_cast<int>(r.integer("api.officer_calls_per_minute", 6, 1, 1000));
   c.api.uiRoot = r.path("api.ui_root");
 
   c.machine.mode = c.mode;
@@ -181,6 +183,8 @@ KioskConfig KioskConfig::load(const fs::path& file) {
     timeout = std::chrono::milliseconds(r.integer(timeoutKey(state), timeout.count(), 1, 600000));
   c.machine.timeouts.captureBudget =
       std::chrono::milliseconds(r.integer("timeouts.capture_budget_ms", c.machine.timeouts.captureBudget.count(), 1, 60000));
+  c.machine.gateOpenFor =
+      std::chrono::milliseconds(r.integer("timeouts.gate_open_ms", c.machine.gateOpenFor.count(), 1, 60000));
   c.faceThresholdSet = ini->hasProperty("thresholds.face");
   c.machine.faceThreshold = r.real("thresholds.face", 0.62, 0, 1);
   c.morphThresholdSet = ini->hasProperty("morph.threshold");

@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "json_support.hpp"
+#include "portti/firmware/facts.hpp"
 #include "portti/firmware/rules_json.hpp"
 #include "portti/mrtd/bytes.hpp"
 
@@ -61,33 +62,24 @@ Object::Ptr passiveAuthObject(const ChipEvidence& chip) {
   o->set("trust_source", toString(pa.trustSource));
   o->set("digest_algorithm", pa.digestAlgorithm);
   o->set("signature_algorithm", pa.signatureAlgorithm);
-  Array::Ptr reasons = new Array;
-  for (const auto& r : pa.reasons) reasons->add(r);
-  o->set("reasons", reasons);
-  Array::Ptr tolerances = new Array;
-  for (const auto& t : pa.tolerances) tolerances->add(t);
-  o->set("tolerances", tolerances);
+  o->set("reasons", stringArray(pa.reasons));
+  o->set("tolerances", stringArray(pa.tolerances));
   return o;
 }
 
 }  // namespace
 
-std::string expiryDate(const std::string& yymmdd) {
-  if (yymmdd.size() != 6 || yymmdd.find_first_not_of("0123456789") != std::string::npos) return {};
-  return "20" + yymmdd.substr(0, 2) + "-" + yymmdd.substr(2, 2) + "-" + yymmdd.substr(4, 2);
-}
-
 ResultBuilder::ResultBuilder(ResultOptions options) : options_(std::move(options)) {
   if (!options_.pseudonymKey.empty()) pseudonymizer_.emplace(options_.pseudonymKey);
 }
 
-Object::Ptr ResultBuilder::build(const Transaction& tx) const {
+Object::Ptr ResultBuilder::build(const Transaction& tx, const std::optional<AuditAnchor>& audit) const {
   Object::Ptr r = newObject();
   r->set("version", 1);
-  r->set("transactionId", tx.id);
-  r->set("kioskId", options_.kioskId);
+  r->set("transaction_id", tx.id);
+  r->set("kiosk_id", options_.kioskId);
   r->set("mode", modeName(tx.mode));
-  if (tx.mode == Mode::ServicePoint) r->set("caseNumber", tx.caseNumber);
+  if (tx.mode == Mode::ServicePoint) r->set("case_number", tx.caseNumber);
   r->set("started_at", preciseTime(tx.startedAt));
   r->set("finished_at", preciseTime(tx.finishedAt));
 
@@ -96,7 +88,8 @@ Object::Ptr ResultBuilder::build(const Transaction& tx) const {
     const mrtd::Mrz& mrz = *tx.chip.dg1;
     doc->set("type", mrz.documentCode);
     doc->set("issuing_state", mrz.issuingState);
-    doc->set("expiry", expiryDate(mrz.dateOfExpiry));
+    const auto expiry = mrzDate(mrz.dateOfExpiry, MrzDateKind::Expiry, utcDate(tx.startedAt));
+    doc->set("expiry", expiry ? formatDate(*expiry) : std::string());
     doc->set("mrz_valid", mrz.valid());
     if (pseudonymizer_) {
       std::string value = mrz.issuingState + "/" + mrz.documentNumber;
@@ -137,6 +130,12 @@ Object::Ptr ResultBuilder::build(const Transaction& tx) const {
   r->set("steps", steps);
 
   r->set("decision", decisionJson(tx.decision.value_or(Decision{})));
+  if (audit) {
+    Object::Ptr a = newObject();
+    a->set("seq", audit->seq);
+    a->set("hash", audit->hash);
+    r->set("audit", a);
+  }
 
   if (options_.includeImages) {
     Object::Ptr images = newObject();
@@ -151,9 +150,9 @@ Object::Ptr ResultBuilder::build(const Transaction& tx) const {
   return r;
 }
 
-std::string ResultBuilder::buildText(const Transaction& tx) const {
+std::string ResultBuilder::buildText(const Transaction& tx, const std::optional<AuditAnchor>& audit) const {
   std::ostringstream out;
-  Poco::JSON::Stringifier::condense(build(tx), out);
+  Poco::JSON::Stringifier::condense(build(tx, audit), out);
   return out.str();
 }
 

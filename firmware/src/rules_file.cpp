@@ -52,20 +52,29 @@ RuleFile::Stamp RuleFile::stamp() const {
 
 RuleFile::Reload RuleFile::reloadIfChanged() {
   const Stamp now = stamp();
-  std::lock_guard lock(mutex_);
-  if (now == seen_) return Reload::Unchanged;
-  seen_ = now;  // a refused version is not parsed again until the file changes once more
-  try {
-    auto fresh = std::make_shared<const RuleSet>(loadRuleFile(path_, catalog_));
-    current_ = std::move(fresh);
+  Reload outcome = Reload::Reloaded;
+  std::vector<RuleError> errors;
+  std::shared_ptr<const RuleSet> inForce;
+  {
+    std::lock_guard lock(mutex_);
+    if (now == seen_) return Reload::Unchanged;
+    seen_ = now;  // a refused version is not parsed again until the file changes once more
     lastErrors_.clear();
-    return Reload::Reloaded;
-  } catch (const RuleFileError& e) {
-    lastErrors_.clear();
-    for (const auto& err : e.errors) lastErrors_.push_back(formatRuleError(path_.string(), err));
-    if (e.errors.empty()) lastErrors_.push_back(e.what());
-    return Reload::Refused;
+    try {
+      current_ = std::make_shared<const RuleSet>(loadRuleFile(path_, catalog_));
+    } catch (const RuleFileError& e) {
+      outcome = Reload::Refused;
+      errors = e.errors;
+      for (const auto& err : errors) lastErrors_.push_back(formatRuleError(path_.string(), err));
+      if (errors.empty()) {
+        lastErrors_.push_back(e.what());
+        errors.push_back(RuleError{SourcePos{}, "cannot read the rule file"});
+      }
+    }
+    inForce = current_;
   }
+  if (listener_) listener_(outcome, *inForce, errors);
+  return outcome;
 }
 
 std::shared_ptr<const RuleSet> RuleFile::current() const {

@@ -5,21 +5,9 @@
 
 #include <stdexcept>
 
+#include "json_support.hpp"
+
 namespace portti::firmware {
-
-namespace {
-
-Poco::JSON::Object::Ptr ordered() {
-  return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-}
-
-Poco::JSON::Array::Ptr strings(const std::vector<std::string>& items) {
-  Poco::JSON::Array::Ptr a = new Poco::JSON::Array;
-  for (const auto& s : items) a->add(s);
-  return a;
-}
-
-}  // namespace
 
 Poco::Dynamic::Var factJson(const FactValue& v) {
   if (isMissing(v)) return Poco::Dynamic::Var();
@@ -30,28 +18,28 @@ Poco::Dynamic::Var factJson(const FactValue& v) {
 }
 
 Poco::JSON::Object::Ptr decisionJson(const Decision& d) {
-  auto o = ordered();
+  auto o = newObject();
   o->set("decision", outcomeName(d.outcome));
-  o->set("reasons", strings(d.reasons));
+  o->set("reasons", stringArray(d.reasons));
   o->set("today", formatDate(d.today));
-  auto rules = ordered();
+  auto rules = newObject();
   rules->set("source", d.rulesSource);
   rules->set("sha256", d.rulesDigest);
   o->set("rules", rules);
   Poco::JSON::Array::Ptr trace = new Poco::JSON::Array;
   for (const RuleTrace& t : d.trace) {
-    auto r = ordered();
+    auto r = newObject();
     r->set("rule", t.rule);
     r->set("line", t.line);
     r->set("condition", t.condition);
     r->set("result", ruleResultName(t.result));
     r->set("outcome", outcomeName(t.outcome));
     r->set("reason", t.reason);
-    auto facts = ordered();
+    auto facts = newObject();
     for (const auto& [name, value] : t.facts) facts->set(name, factJson(value));
     r->set("facts", facts);
-    r->set("missing", strings(t.missing));
-    if (!t.notes.empty()) r->set("notes", strings(t.notes));
+    r->set("missing", stringArray(t.missing));
+    if (!t.notes.empty()) r->set("notes", stringArray(t.notes));
     trace->add(r);
   }
   o->set("trace", trace);

@@ -94,6 +94,10 @@ void TransactionMachine::publish(const std::string& detail) {
       change.reasons = tx_.decision->reasons;
     }
     change.at = parts_.clock->wallNow();
+    if (state_ == TS::LiveCapture && latestFrame_) {
+      change.guidance = latestFrame_->guidance;
+      change.faceBox = latestFrame_->box;
+    }
     switch (state_) {
       case TS::Idle:
         change.message = settings_.mode == Mode::ServicePoint && inputs_->caseNumber.empty()
@@ -124,6 +128,9 @@ void TransactionMachine::publish(const std::string& detail) {
 }
 
 void TransactionMachine::enter(TransactionState next, const std::string& detail) {
+  // Camera frames are shown only while the capture runs.
+  if (state_ == TS::LiveCapture && next != TS::LiveCapture && parts_.preview) parts_.preview->clear();
+  latestFrame_.reset();
   state_ = next;
   stateEntered_ = parts_.clock->now();
   publish(detail);
@@ -249,8 +256,18 @@ void TransactionMachine::runState() {
       return enter(TS::LiveCapture, tx_.steps.back().reason);
     }
     case TS::LiveCapture: {
-      const steps::StepOutcome out = steps::captureLive(tx_, parts_.camera, *parts_.clock, settings_.timeouts);
-      if (!finish(out)) {
+      // One frame per tick, so the guidance reaches the screen and a removed document cancels.
+      const auto deadline = stateEntered_ + settings_.timeouts.captureBudget;
+      const steps::StepOutcome out =
+          steps::captureFrame(tx_, parts_, deadline, settings_.timeouts.captureMaxFrames, latestFrame_);
+      const bool late = timedOut();
+      if (out.pending && !late) {
+        if (latestFrame_) publish({});  // the guidance for this frame
+        return;
+      }
+      finishStep(TS::LiveCapture, late ? Verdict::Failed : out.verdict, late ? "timed out after " + budget() : out.reason,
+                 stateEntered_);
+      if (late) {
         wipeImage(tx_.liveFrame);
         tx_.liveCapture = Verdict::Failed;
       }

@@ -96,8 +96,10 @@ TEST_F(AuditLogTest, ReopeningContinuesTheChain) {
   {
     AuditLog log(path_, {"K-1", key('k')});
     EXPECT_EQ(log.nextSeq(), 3u);
-    const std::string hash = log.append("rules_reloaded", Poco::JSON::Object());
-    EXPECT_EQ(log.head(), hash);
+    const AuditAnchor anchor = log.append("rules_reloaded", Poco::JSON::Object());
+    EXPECT_EQ(anchor.seq, 3u);
+    EXPECT_EQ(log.head(), anchor.hash);
+    EXPECT_EQ(log.nextSeq(), 4u);
   }
   const auto v = verifyAuditLog(path_, key('k'));
   EXPECT_TRUE(v.ok()) << v.reason;
@@ -127,6 +129,38 @@ TEST_F(AuditLogTest, DeletedRecordIsDetected) {
   EXPECT_EQ(v.status, AuditVerdict::Status::Broken);
   EXPECT_EQ(v.brokenLine, 2u);
   EXPECT_NE(v.reason.find("deleted"), std::string::npos) << v.reason;
+}
+
+// Records cut off the end leave a chain that verifies on its own: only a signed result that names a
+// later record (its decision's anchor) shows that the log is short.
+TEST_F(AuditLogTest, TruncatedLogIsDetectedByAResultsAnchor) {
+  std::vector<AuditAnchor> anchors;
+  {
+    AuditLog log(path_, {"K-1", key('k')});
+    for (int i = 0; i < 4; ++i) anchors.push_back(log.append("decision", Poco::JSON::Object()));
+  }
+  const AuditAnchor third = anchors[2];
+  EXPECT_EQ(third.seq, 3u);
+  auto v = verifyAuditLog(path_, key('k'), {third});
+  EXPECT_TRUE(v.ok()) << v.reason;
+
+  auto ls = lines();
+  ls.resize(2);  // records 3 and 4 cut off
+  setLines(ls);
+  EXPECT_TRUE(verifyAuditLog(path_, key('k')).ok()) << "without an anchor the cut is invisible";
+  v = verifyAuditLog(path_, key('k'), {anchors[0], third});
+  EXPECT_EQ(v.status, AuditVerdict::Status::Truncated) << v.reason;
+  EXPECT_FALSE(v.ok());
+  EXPECT_EQ(v.records, 2u);
+  EXPECT_EQ(v.brokenLine, 3u);
+  EXPECT_NE(v.reason.find("ends at record 2"), std::string::npos) << v.reason;
+  EXPECT_NE(v.reason.find("names record 3"), std::string::npos) << v.reason;
+
+  // The same seq with another hash: the log was rewritten (or is another kiosk's), not cut.
+  v = verifyAuditLog(path_, key('k'), {AuditAnchor{2, std::string(64, 'f')}});
+  EXPECT_EQ(v.status, AuditVerdict::Status::Broken);
+  EXPECT_EQ(v.brokenLine, 2u);
+  EXPECT_NE(v.reason.find("record 2"), std::string::npos) << v.reason;
 }
 
 TEST_F(AuditLogTest, ReorderedRecordsAreDetected) {

@@ -44,7 +44,7 @@ Reply call(int port, const std::string& method, const std::string& path, const s
 
 std::string resultBody(const std::string& id, const std::string& kiosk = "kiosk-1",
                        const std::string& decision = "accept") {
-  return "{\"transactionId\":\"" + id + "\",\"kioskId\":\"" + kiosk + "\",\"decision\":\"" + decision + "\"}";
+  return "{\"transaction_id\":\"" + id + "\",\"kiosk_id\":\"" + kiosk + "\",\"decision\":\"" + decision + "\"}";
 }
 
 Reply post(int port, const std::string& path, const std::string& key, const std::string& body,
@@ -94,6 +94,9 @@ TEST(CaseSim, ReadsNeedAuthenticationAndUnknownLooksLikeForbidden) {
   Reply own = call(cs.port(), "GET", path, "kiosk");
   EXPECT_EQ(own.status, 200);
   EXPECT_NE(own.body.find("\"decision\":\"accept\""), std::string::npos) << own.body;
+  // The stored record's keys are snake_case like the result's own.
+  for (const char* key : {"\"kiosk_id\":\"kiosk-1\"", "\"case_ref\":\"\"", "\"received_at_ms\":", "\"transaction_id\":\"tx-r\""})
+    EXPECT_NE(own.body.find(key), std::string::npos) << key << " in " << own.body;
   EXPECT_EQ(call(cs.port(), "GET", path, "kiosk2", bearer()).status, 200);  // reader of kiosk-1
   Reply forbidden = call(cs.port(), "GET", path, "kiosk2");                 // another kiosk
   Reply unknown = call(cs.port(), "GET", "/api/v1/verifications/" + std::string(32, '0'), "kiosk2");

@@ -105,6 +105,8 @@ class CaseSim {
     int port = 0;
     std::string serverCert = "server";  ///< "wrong-server": a certificate from another CA
     int readsPerMinute = 600;
+    std::string refuseResultsWhile = {};  ///< the fault switch: results refused while this file exists
+    bool refuseAfterStoring = false;  ///< ... after being stored
   };
   CaseSim(const std::string& dir, const std::string& pki, Options o) : dir_(dir), pki_(pki), options_(o) {
     db_ = dir + "/cases.sqlite";
@@ -129,7 +131,9 @@ class CaseSim {
                            << "{\"id\":\"kiosk-2\",\"signingCertificate\":\"" << pki << "/device2.pem\"}],"
                            << "\"readers\":[{\"name\":\"desk\",\"token\":\"" << kReaderToken
                            << "\",\"kiosks\":[\"kiosk-1\"]}],"
-                           << "\"rateLimit\":{\"readsPerMinute\":" << o.readsPerMinute << "}}";
+                           << "\"rateLimit\":{\"readsPerMinute\":" << o.readsPerMinute << "},"
+                           << "\"faults\":{\"refuseResultsWhile\":\"" << o.refuseResultsWhile
+                           << "\",\"refuseAfterStoring\":" << (o.refuseAfterStoring ? "true" : "false") << "}}";
     child_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{binDir() + "/portti-casesim", "--config", config_}, dir_ + "/casesim.err");
     std::string line = child_->readLine(std::chrono::seconds(10));

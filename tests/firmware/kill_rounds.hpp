@@ -1,9 +1,12 @@
 // kill -9 rounds against the delivery harness (tests/firmware/chaos_test.cpp, bench/chaos.cpp):
 // each round starts portti-delivery-harness with one more result to deliver and SIGKILLs it at a
 // random moment; a last run delivers what is left. Afterwards the case system must hold every
-// result exactly once, in order.
+// result exactly once, in order. Rounds go on until the wanted number of kills hit a running
+// harness (a kill after it exited proves nothing), within a round limit, so a machine whose load
+// changes after calibration needs more rounds rather than proving less.
 #pragma once
 
+#include <algorithm>
 #include <random>
 #include <thread>
 
@@ -12,7 +15,7 @@
 namespace portti::test {
 
 struct KillRoundsReport {
-  int rounds = 0;
+  int rounds = 0;               ///< rounds run (up to the limit)
   int killedWhileRunning = 0;  ///< rounds where SIGKILL hit a live harness (not one that had exited)
   int results = 0;             ///< results enqueued in total
   int calibrationMs = 0;       ///< one uninterrupted harness run (start-up + one result)
@@ -30,8 +33,10 @@ inline std::string chaosKey(int i) {
   return id;
 }
 
-inline KillRoundsReport runKillRounds(const std::string& dir, const std::string& pki, int rounds,
-                                      unsigned seed) {
+/// Runs rounds until `hitsWanted` kills hit a running harness or `maxRounds` (default 3x) were run.
+inline KillRoundsReport runKillRounds(const std::string& dir, const std::string& pki, int hitsWanted,
+                                      unsigned seed, int maxRounds = 0) {
+  if (maxRounds <= 0) maxRounds = 3 * hitsWanted;
   auto start = std::chrono::steady_clock::now();
   CaseSim casesim(dir, pki, {});
   std::mt19937 rng(seed);
@@ -54,15 +59,27 @@ inline KillRoundsReport runKillRounds(const std::string& dir, const std::string&
         d, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0));
   }
   report.calibrationMs = static_cast<int>(d.count());
-  std::uniform_int_distribution<int> delayMs(0, static_cast<int>(d.count() * 6 / 5));
-  for (int r = 0; r < rounds; ++r) {
-    auto child = harness(r + 1);
+  // The window follows the harness's life: a kill that came after the harness exited narrows it
+  // (the machine got faster), one that hit lets it widen again up to 1.2 D.
+  const double widest = std::max(5.0, d.count() * 1.2);
+  double window = widest;
+  int rounds = 0;
+  while (report.killedWhileRunning < hitsWanted && rounds < maxRounds) {
+    auto child = harness(rounds + 1);
+    ++rounds;
+    std::uniform_int_distribution<int> delayMs(0, static_cast<int>(window));
     std::this_thread::sleep_for(std::chrono::milliseconds(delayMs(rng)));
-    if (child->running()) ++report.killedWhileRunning;
+    const bool hit = child->running();
     child->kill(SIGKILL);
     child->wait();
-    ++report.rounds;
+    if (hit) {
+      ++report.killedWhileRunning;
+      window = std::min(widest, window * 1.02);
+    } else {
+      window = std::max(5.0, window * 0.9);
+    }
   }
+  report.rounds = rounds;
   report.results = rounds;
   report.storedBeforeLastRun = static_cast<int>(casesim.storedKeys().size());
   auto last = harness(rounds);

@@ -19,7 +19,7 @@ TEST(ResultBuilder, CarriesFactsAndVerdictsButNoNameNumberOrImages) {
   for (const char* personal : {"ERIKSSON", "ANNA", "L898902C3", "740812", "base64"})
     EXPECT_EQ(text.find(personal), std::string::npos) << personal << " in " << text;
   auto r = parse(text);
-  EXPECT_EQ(r->getValue<std::string>("kioskId"), "kiosk-test");
+  EXPECT_EQ(r->getValue<std::string>("kiosk_id"), "kiosk-test");
   EXPECT_EQ(r->getValue<std::string>("mode"), "egate");
   auto doc = r->getObject("document");
   EXPECT_EQ(doc->getValue<std::string>("type"), "P");
@@ -48,11 +48,6 @@ TEST(ResultBuilder, ImagesAndNumberOnlyWhenConfigured) {
   EXPECT_GT(r->getObject("images")->getValue<std::string>("live_jpeg_base64").size(), 1000u);
 }
 
-TEST(ResultBuilder, ExpiryDates) {
-  EXPECT_EQ(expiryDate("120415"), "2012-04-15");
-  EXPECT_EQ(expiryDate("12041"), "");
-  EXPECT_EQ(expiryDate("12<415"), "");
-}
 
 }  // namespace
 }  // namespace portti::firmware::test

@@ -10,7 +10,7 @@ using portti::test::pki;
 using portti::test::readText;
 
 namespace {
-const std::string kBody = R"({"transactionId":"7f3a","kioskId":"kiosk-1","decision":"accept"})";
+const std::string kBody = R"({"transaction_id":"7f3a","kiosk_id":"kiosk-1","decision":"accept"})";
 }
 
 TEST(ResultSigner, SignatureVerifiesWithCertificateAndPublicKey) {

@@ -30,7 +30,7 @@ SenderConfig configFor(int port, const std::string& cert = "kiosk") {
 }
 
 std::string resultBody(const std::string& id, const std::string& kiosk = "kiosk-1") {
-  return "{\"transactionId\":\"" + id + "\",\"kioskId\":\"" + kiosk + "\",\"decision\":\"accept\"}";
+  return "{\"transaction_id\":\"" + id + "\",\"kiosk_id\":\"" + kiosk + "\",\"decision\":\"accept\"}";
 }
 
 ResultSigner deviceKey() {
@@ -101,7 +101,7 @@ TEST(Sender, RefusedResultGoesToDeadLettersWithReasonAndTheNextOnesFlow) {
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_EQ(dead[0].transactionId, "tx-forged");
   EXPECT_NE(dead[0].reason.find("HTTP 422"), std::string::npos) << dead[0].reason;
-  EXPECT_NE(dead[0].reason.find("kioskId"), std::string::npos) << dead[0].reason;
+  EXPECT_NE(dead[0].reason.find("kiosk_id"), std::string::npos) << dead[0].reason;
   EXPECT_EQ(casesim.storedKeys(), (std::vector<std::string>{"tx-a", "tx-c"}));
 }
 

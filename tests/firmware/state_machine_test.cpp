@@ -199,7 +199,7 @@ TEST(StateMachine, ServicePointWaitsForTheCaseNumberAndAttachesIt) {
   ASSERT_EQ(k.sink.results.size(), 1u);
   auto result = parse(k.sink.results[0]);
   EXPECT_EQ(result->getValue<std::string>("mode"), "service-point");
-  EXPECT_EQ(result->getValue<std::string>("caseNumber"), "DNRO-2026/1234");
+  EXPECT_EQ(result->getValue<std::string>("case_number"), "DNRO-2026/1234");
   EXPECT_EQ(k.gate.events, std::vector<std::string>{"open"});
 }
 
@@ -230,8 +230,8 @@ TEST(StateMachine, TransactionIdsAreRandom128Bit) {
   k.reader.setCardPresent(true);
   k.runToIdle(100);
   ASSERT_EQ(k.sink.results.size(), 2u);
-  EXPECT_NE(parse(k.sink.results[0])->getValue<std::string>("transactionId"),
-            parse(k.sink.results[1])->getValue<std::string>("transactionId"));
+  EXPECT_NE(parse(k.sink.results[0])->getValue<std::string>("transaction_id"),
+            parse(k.sink.results[1])->getValue<std::string>("transaction_id"));
 }
 
 TEST(StateMachine, ChipDataAndImagesAreWipedAfterTheTransaction) {

@@ -249,7 +249,8 @@ TEST(IndicatorLights, EachSignalLightsItsLamps) {
   EXPECT_EQ(l.lamps(), "---");
   const std::pair<Signal, const char*> table[] = {{Signal::Ready, "--G"}, {Signal::Busy, "-A-"},
                                                   {Signal::Pass, "--G"},  {Signal::Refuse, "R--"},
-                                                  {Signal::Fault, "RA-"}, {Signal::Off, "---"}};
+                                                  {Signal::Fault, "RA-"}, {Signal::Attention, "-A-"},
+                                                  {Signal::Off, "---"}};
   for (auto [signal, lamps] : table) {
     l.lights.show(signal);
     EXPECT_EQ(l.lamps(), lamps) << signalName(signal);

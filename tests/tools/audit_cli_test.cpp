@@ -28,7 +28,7 @@ class AuditCli : public ::testing::Test {
     for (const char* d : {"accept", "reject", "refer"}) {
       Poco::JSON::Object f;
       f.set("decision", d);
-      log.append("decision", f);
+      anchors_.push_back(log.append("decision", f));
     }
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -42,8 +42,17 @@ class AuditCli : public ::testing::Test {
     std::ofstream out(log_, std::ios::trunc);
     for (const auto& l : ls) out << l << "\n";
   }
+  /// A signed result's body as the kiosk sends it, naming record `a` of the log.
+  std::string writeResult(const std::string& name, const portti::firmware::AuditAnchor& a, bool caseSystemForm) const {
+    const std::string result = R"({"transaction_id":"tx-1","kiosk_id":"K-1","audit":{"seq":)" +
+                               std::to_string(a.seq) + R"(,"hash":")" + a.hash + R"("}})";
+    const std::string path = (dir_ / name).string();
+    std::ofstream(path) << (caseSystemForm ? R"({"id":"0a","kiosk_id":"K-1","result":)" + result + "}" : result);
+    return path;
+  }
   fs::path dir_;
   std::string log_;
+  std::vector<portti::firmware::AuditAnchor> anchors_;
   std::string keyFile_;
 };
 
@@ -102,4 +111,41 @@ TEST_F(AuditCli, TornTailAndWrongKeyAndMissingFile) {
 
   EXPECT_EQ(runPortti("audit verify " + quote((dir_ / "absent.log").string())).exitCode, 3);
   EXPECT_EQ(runPortti("audit check " + quote(log_)).exitCode, 2);
+}
+
+TEST_F(AuditCli, ResultAnchorShowsATruncatedLog) {
+  const std::string result = writeResult("result.json", anchors_[2], false);
+  const std::string stored = writeResult("stored.json", anchors_[1], true);  // as portti-casesim answers
+  auto r = runPortti("audit verify " + quote(log_) + " --result " + quote(result) + " --result " + quote(stored));
+  EXPECT_EQ(r.exitCode, 0) << r.out;
+  EXPECT_NE(r.out.find("reaches the record of 2 signed result(s)"), std::string::npos) << r.out;
+
+  auto ls = lines();
+  ls.resize(2);  // the last record cut off: the chain alone still verifies
+  setLines(ls);
+  EXPECT_EQ(runPortti("audit verify " + quote(log_)).exitCode, 0);
+  r = runPortti("audit verify " + quote(log_) + " --result " + quote(result));
+  EXPECT_EQ(r.exitCode, 1) << r.out;
+  EXPECT_NE(r.out.find("truncated at line 3: the log ends at record 2 but a signed result names record 3"),
+            std::string::npos)
+      << r.out;
+  r = runPortti("audit verify --json " + quote(log_) + " --result " + quote(result));
+  EXPECT_EQ(r.exitCode, 1);
+  const auto o = Poco::JSON::Parser().parse(r.out).extract<Poco::JSON::Object::Ptr>();
+  EXPECT_EQ(o->getValue<std::string>("status"), "truncated");
+  EXPECT_EQ(o->getValue<int>("results_checked"), 1);
+
+  // Another log's record under the same number is a broken log, not a short one.
+  portti::firmware::AuditAnchor foreign = anchors_[1];
+  foreign.hash = anchors_[0].hash;
+  r = runPortti("audit verify " + quote(log_) + " --result " + quote(writeResult("foreign.json", foreign, false)));
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_NE(r.out.find("broken at line 2: record 2 is not the one a signed result names"), std::string::npos)
+      << r.out;
+
+  // A result without an anchor cannot vouch for the log: said, not ignored.
+  const std::string bare = (dir_ / "bare.json").string();
+  std::ofstream(bare) << R"({"transaction_id":"tx-1"})";
+  r = runPortti("audit verify " + quote(log_) + " --result " + quote(bare));
+  EXPECT_EQ(r.exitCode, 3) << r.out;  // an error, named on standard error
 }

@@ -59,14 +59,15 @@ TEST_F(RulesCli, MissingFileAndWrongUsage) {
 TEST_F(RulesCli, EvalPrintsTheDecisionAndTrace) {
   const std::string facts =
       write("facts.json", R"({"pa.status":"valid","chip.auth":"passed","chip.aa":"not done","doc.expiry":"2030-01-31",
-    "face.score":0.41,"mad.dmad":0.1,"doc.issuing_state":"FIN","holder.age":40})");
+    "face.score":0.41,"face.quality":0.8,"face.count":1,"mad.dmad":0.1,"doc.issuing_state":"FIN","holder.age":40})");
   const auto r =
       runPortti("rules eval config/rules/egate.rules --facts " + quote(facts) + " --today 2026-12-04");
   ASSERT_EQ(r.exitCode, 0) << r.out;
   const auto o = Poco::JSON::Parser().parse(r.out).extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(o->getValue<std::string>("decision"), "refer");
   EXPECT_EQ(o->getArray("reasons")->getElement<std::string>(0), "FACE_MISMATCH");
-  EXPECT_EQ(o->getArray("trace")->size(), 7u);
+  EXPECT_EQ(o->getArray("reasons")->size(), 1u);
+  EXPECT_EQ(o->getArray("trace")->size(), 9u);
 
   const std::string expired =
       write("expired.json", R"({"pa.status":"valid","chip.auth":"not done","chip.aa":"passed","doc.expiry":"2012-04-15",

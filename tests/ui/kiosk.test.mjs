@@ -4,8 +4,16 @@
 // screen, rendered from the states porttid really published, in en/fi/sv: a PNG under
 // build/ui-screens/<lang>/ and an axe-core scan with no serious or critical violations.
 //
+// The camera screen is captured live, during a real capture: the simulated camera first shows the
+// traveller far away (porttid publishes "move_closer", the face box and the preview), then near.
+// A traveller calls an officer (porttid confirms on its state stream); portti-casesim refuses the
+// first traveller's result (the --refuse file), and the technician sees that dead letter, retries
+// it and clears the call-out.
+//
 // Usage: node kiosk.test.mjs --egate URL --service-point URL --token TOKEN --pin PIN --mrz MRZ
-//          --genuine CHIP_DIR --attack CHIP_DIR --out DIR
+//          --genuine CHIP_DIR --attack CHIP_DIR --out DIR --live FILE --live-good IMAGE --refuse FILE
+// (--live: the image the e-gate's simulated camera shows, re-read for every frame; --live-good: the
+// traveller's picture near the camera; --refuse: while this file exists the case system refuses.)
 // (scripts/ui-test starts the services, issues the chips and passes these.)
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -47,23 +55,62 @@ async function activeScreen(page) {
   return page.$eval('section.active', (s) => s.dataset.screen);
 }
 
+// Shows `image` (a file) on the simulated camera: written beside it, then renamed over it, so the
+// camera never reads half a file.
+function showOnCamera(bytes) {
+  const tmp = `${args.live}.next`;
+  fs.writeFileSync(tmp, bytes);
+  fs.renameSync(tmp, args.live);
+}
+
+// The traveller's picture far from the camera: on a small grey frame, the eyes less than 40 pixels
+// apart (drawn by the browser; tests/firmware/live_capture_test.cpp checks the same geometry).
+async function distantPicture(page) {
+  const dataUrl = `data:image/${path.extname(args['live-good']).slice(1).replace('jpg', 'jpeg')};base64,${fs.readFileSync(args['live-good']).toString('base64')}`;
+  const png = await page.evaluate(async (src) => {
+    const img = new Image();
+    img.src = src;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = 320;
+    canvas.height = 240;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#808080';
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    const h = 240, w = Math.round((img.width * h) / img.height);
+    g.drawImage(img, (canvas.width - w) / 2, (canvas.height - h) / 2, w, h);
+    return canvas.toDataURL('image/png');
+  }, dataUrl);
+  return Buffer.from(png.split(',')[1], 'base64');
+}
+
+async function waitForScreen(page, base, screen) {
+  try {
+    await page.waitForSelector(`section[data-screen="${screen}"].active`, { timeout: 60000 });
+  } catch (e) {
+    const now = await api(base, 'GET', '/api/state');
+    throw new Error(`expected the ${screen} screen, the page shows ${await activeScreen(page)}; porttid: ${JSON.stringify(now)}`);
+  }
+}
+
 // Puts a chip on the simulated reader and waits until the UI shows `screen`; returns the states.
-async function transaction(page, base, chip, expectScreen, whileShown = async () => {}) {
+// `onCamera`, when given, runs while the camera screen shows a live capture.
+async function transaction(page, base, chip, expectScreen, whileShown = async () => {}, onCamera = null) {
   const before = await api(base, 'GET', '/api/state');
   const done = follow(base, before);
   await api(base, 'POST', '/api/sim/document', { present: true, chip });
   // The simulated kiosk has no MRZ reader: after a moment the traveller is asked to type it.
-  const shown = await page.waitForSelector(`section[data-screen="${expectScreen}"].active, section[data-screen="manual_entry"].active`, { timeout: 60000 });
+  const first = onCamera ? 'camera' : expectScreen;
+  const shown = await page.waitForSelector(`section[data-screen="${first}"].active, section[data-screen="manual_entry"].active`, { timeout: 60000 });
   if ((await shown.getAttribute('data-screen')) === 'manual_entry') {
     recorded.manual_entry ??= await api(base, 'GET', '/api/state');
     await page.fill('#mrz-text', args.mrz);
     await page.click('#manual-form button[type=submit]');
-    try {
-      await page.waitForSelector(`section[data-screen="${expectScreen}"].active`, { timeout: 60000 });
-    } catch (e) {
-      const now = await api(base, 'GET', '/api/state');
-      throw new Error(`expected the ${expectScreen} screen, the page shows ${await activeScreen(page)}; porttid: ${JSON.stringify(now)}`);
-    }
+    await waitForScreen(page, base, first);
+  }
+  if (onCamera) {
+    await onCamera();
+    await waitForScreen(page, base, expectScreen);
   }
   await whileShown();
   await api(base, 'POST', '/api/sim/document', { present: false });
@@ -82,15 +129,53 @@ try {
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 
-  // 1. Traveller: attract, place the document, a genuine passport: "please proceed".
+  // 0. The officer button on the attract screen: porttid opens a call-out and the stream confirms it.
   await page.goto(args.egate);
   await page.waitForSelector('section[data-screen="attract"].active');
+  const beforeCall = await api(args.egate, 'GET', '/api/state');
+  await page.click('#officer');
+  await page.waitForSelector('#officer-called:not([hidden])');
+  assert.equal(await page.textContent('#officer-called'), STRINGS.en['officer.called']);
+  recorded.officer_called = await api(args.egate, 'GET', `/api/state?after=${beforeCall.sequence}`);
+  assert.equal(recorded.officer_called.event, 'officer_called');
+
+  // 1. Traveller: attract, place the document, a genuine passport: "please proceed". The case
+  // system refuses this result (422), so it becomes a dead letter for the technician (step 5).
+  fs.writeFileSync(args.refuse, 'on');
+  // The traveller stands far away first: the camera screen shows the preview, the face box and
+  // "move closer" (captured in each language), then steps closer and the capture ends.
   await page.click('#start');
   await page.waitForSelector('section[data-screen="place_document"].active');
-  let states = await transaction(page, args.egate, args.genuine, 'result_proceed');
+  showOnCamera(await distantPicture(page));
+  let cameraShots = 0;
+  let states = await transaction(page, args.egate, args.genuine, 'result_proceed', async () => {}, async () => {
+    await page.waitForSelector('#preview:not([hidden])', { timeout: 30000 });
+    await page.waitForSelector('#face-box:not([hidden])', { timeout: 30000 });
+    for (const lang of LANGS) {
+      await page.click(`[data-lang="${lang}"]`);
+      await page.waitForFunction((text) => document.getElementById('guidance').textContent === text,
+        STRINGS[lang]['guide.move_closer'], { timeout: 30000 });
+      assert.ok(await page.$eval('#preview', (img) => img.complete && img.naturalWidth > 0), 'the preview shows a frame');
+      await capture(page, args.out, 'camera', problems);
+      cameraShots += 1;
+    }
+    await page.click('[data-lang="en"]');
+    // Outside the kiosk's own screen the preview is never cached; after the capture it is gone.
+    const res = await fetch(new URL('/api/camera/preview.jpg', args.egate));
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    showOnCamera(fs.readFileSync(args['live-good']));
+  });
+  const guided = states.filter((s) => s.state === 'live_capture' && (s.guidance ?? []).includes('move_closer'));
+  assert.ok(guided.length > 0 && guided.every((s) => s.face_box), 'porttid published the guidance with the face box');
+  assert.equal((await fetch(new URL('/api/camera/preview.jpg', args.egate))).status, 404, 'no preview after the capture');
   assert.ok(states.some((s) => s.state === 'chip_read'), 'the chip was read');
   assert.equal(states.find((s) => s.outcome)?.outcome, 'accept', `genuine traveller accepted: ${JSON.stringify(states.at(-1))}`);
   await page.waitForSelector('section[data-screen="attract"].active', { timeout: 60000 });
+  const refused = states.find((s) => s.transaction_id)?.transaction_id;
+  for (let i = 0; i < 100 && !(await api(args.egate, 'GET', '/api/outbox/dead-letters')).dead_letters.length; ++i)
+    await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual((await api(args.egate, 'GET', '/api/outbox/dead-letters')).dead_letters.map((d) => d.id), [refused]);
+  fs.unlinkSync(args.refuse);  // the case system takes results again
 
   // 2. A morphed chip photo: "please see an officer", no reason shown to the traveller.
   if (args.attack) {
@@ -144,15 +229,35 @@ try {
   await page.click('#selftest');
   await page.waitForFunction(() => !/running|käynnissä|pågår/i.test(document.getElementById('selftest-result').textContent)
     && document.getElementById('selftest-result').textContent !== '', null, { timeout: 60000 });
+  assert.equal(await page.textContent('#selftest-result'), STRINGS.en['tech.selftest.passed']);
   const dashboard = await page.textContent('main');
   assert.ok(!dashboard.includes('ERIKSSON') && !dashboard.includes('L898902C3'), 'no personal data on the dashboard');
   const switchTo = async (lang) => {
     await page.click(`[data-lang="${lang}"]`);
     await page.waitForFunction((l) => document.documentElement.lang === l, lang);
   };
+  // The refused result and the open call-out, each with its button.
+  await page.waitForSelector('#dead-letters button');
+  await page.waitForSelector('#officer-calls button');
+  assert.ok((await page.textContent('#dead-letters')).includes(refused.slice(0, 12)), 'the dead letter is listed');
+  assert.ok((await page.textContent('#dead-letters')).includes('422'), 'with its HTTP status');
   for (const lang of LANGS) {
     await switchTo(lang);
     await capture(page, techDir, 'technician_dashboard', problems);
+  }
+  // Retry: back in the outbox under the same key, delivered, gone from the list; the officer came.
+  await switchTo('en');
+  await page.click('#dead-letters button');
+  await page.waitForFunction((none) => document.querySelector('#dead-letters').textContent === none, STRINGS.en['tech.none']);
+  assert.equal(await page.textContent('#dead-letter-result'), STRINGS.en['tech.retried'].replace('{id}', refused.slice(0, 12)));
+  await page.click('#officer-calls button');
+  await page.waitForFunction((none) => document.querySelector('#officer-calls').textContent === none, STRINGS.en['tech.none']);
+  for (let i = 0; i < 100 && (await api(args.egate, 'GET', '/api/diagnostics')).outbox.depth > 0; ++i)
+    await new Promise((r) => setTimeout(r, 100));
+  assert.equal((await api(args.egate, 'GET', '/api/diagnostics')).outbox.depth, 0, 'the retried result was delivered');
+  for (const lang of LANGS) {
+    await switchTo(lang);
+    await capture(page, techDir, 'technician_retried', problems);
   }
   await page.click('#logout');
   for (const lang of LANGS) {
@@ -169,7 +274,9 @@ try {
     ['manual_entry', recorded.manual_entry ?? { ...idle, state: 'access key' }, { waitingSince: 1 }],
   ];
   screens.push(['take_document', { ...idle, state: 'take_document' }, {}]);  // a read that ended without a decision
-  for (const name of ['reading', 'camera', 'verifying', 'result_proceed', 'result_officer', 'summary'])
+  if (cameraShots !== LANGS.length) problems.push('the camera screen was not captured during a live capture');
+  // (The camera screen is captured live above: its preview exists only during a capture.)
+  for (const name of ['reading', 'verifying', 'result_proceed', 'result_officer', 'summary'])
     if (recorded[name]) screens.push([name, recorded[name], {}]);
     else problems.push(`no porttid state was seen for the ${name} screen`);
   for (const lang of LANGS) {
@@ -181,7 +288,8 @@ try {
       assert.equal(await activeScreen(page), name);
       await capture(page, args.out, name, problems);
     }
-    await page.evaluate(() => document.getElementById('officer').click());
+    await page.evaluate((s) => window.portti.replay(s), recorded.officer_called);
+    await page.waitForSelector('#officer-called:not([hidden])');
     await capture(page, args.out, 'officer_called', problems);
     await page.evaluate(() => window.portti.warn());
     await capture(page, args.out, 'timeout_warning', problems);

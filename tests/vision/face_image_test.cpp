@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <opencv2/imgcodecs.hpp>
 #include <vector>
 
@@ -82,5 +84,42 @@ TEST(FaceImage, GrayscaleSixteenBitAndTruncatedInputs) {
     ADD_FAILURE() << "a truncated JPEG decoded";
   } catch (const ImageError& e) {
     EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+  }
+}
+
+TEST(FaceImage, CmykJpegBecomesBgrWithItsColours) {
+  // tests/vision/data/cmyk_patches.jpg (made by make_cmyk_jpeg.c beside it): Adobe CMYK, inverted inks, as
+  // Photoshop and ImageMagick write it. Patches, top left to bottom right: red, green, blue, skin (RGB).
+  std::ifstream in(PORTTI_SOURCE_DIR "/tests/vision/data/cmyk_patches.jpg", std::ios::binary);
+  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 100u);
+  ASSERT_EQ(sniffFormat(bytes), ImageFormat::Jpeg);
+  const cv::Mat bgr = decodeImage(bytes);
+  ASSERT_EQ(bgr.type(), CV_8UC3);
+  ASSERT_EQ(bgr.size(), cv::Size(64, 64));
+  const std::vector<std::pair<cv::Point, cv::Vec3b>> expected = {
+      {{16, 16}, {0, 0, 255}}, {{48, 16}, {0, 160, 0}}, {{16, 48}, {200, 60, 40}}, {{48, 48}, {140, 172, 224}}};
+  for (const auto& [at, colour] : expected) {
+    const cv::Vec3b got = bgr.at<cv::Vec3b>(at);
+    for (int c = 0; c < 3; ++c) EXPECT_NEAR(got[c], colour[c], 8) << "patch at " << at << " channel " << c;
+  }
+}
+
+TEST(FaceImage, HugeJpeg2000IsRefusedFromItsHeader) {
+  // The ihdr box of a real JP2 rewritten to 10000 x 10000 (100 megapixels): refused from the header.
+  auto jp2 = encode(".jp2", gradient());
+  bool patched = false;
+  for (std::size_t i = 0; i + 12 < jp2.size() && !patched; ++i) {
+    if (jp2[i] == 'i' && jp2[i + 1] == 'h' && jp2[i + 2] == 'd' && jp2[i + 3] == 'r') {
+      for (int k : {4, 8}) jp2[i + k] = 0, jp2[i + k + 1] = 0, jp2[i + k + 2] = 0x27, jp2[i + k + 3] = 0x10;
+      patched = true;
+    }
+  }
+  ASSERT_TRUE(patched);
+  try {
+    (void)decodeImage(jp2);
+    ADD_FAILURE() << "a 100-megapixel JPEG 2000 was accepted";
+  } catch (const ImageError& e) {
+    EXPECT_NE(std::string(e.what()).find("jpeg2000 image is too large"), std::string::npos) << e.what();
   }
 }

@@ -40,6 +40,20 @@ TEST_F(FaceMorphTest, MorphVerifiesAgainstBothContributors) {
   EXPECT_TRUE(withB.match) << "score " << withB.score;
 }
 
+TEST_F(FaceMorphTest, ChipMorphInJpegAndJpeg2000LandsInTheChipSizeBandAndStillVerifies) {
+  const cv::Mat m = morphFaces(*verifier_, portrait(kIdA, "neutral"), portrait(kIdB, "neutral"));
+  const auto withA = describe(portrait(kIdA, "smiling")), withB = describe(portrait(kIdB, "smiling"));
+  for (const auto format : {ImageFormat::Jpeg, ImageFormat::Jpeg2000}) {
+    const auto chip = encodeChipPortrait(m, 480, 20000, format);
+    EXPECT_EQ(sniffFormat(chip.bytes), format);
+    EXPECT_GE(chip.bytes.size(), 15000u) << formatName(format);  // ICAO's typical 15-20 KB
+    EXPECT_LE(chip.bytes.size(), 20000u) << formatName(format);
+    const auto doc = describe(decodeImage(chip.bytes));
+    EXPECT_TRUE(verifier_->compare(doc, withA).match) << formatName(format);
+    EXPECT_TRUE(verifier_->compare(doc, withB).match) << formatName(format);
+  }
+}
+
 TEST_F(FaceMorphTest, SamePersonIsRefused) {
   EXPECT_THROW(morphFaces(*verifier_, portrait("001", "neutral"), portrait("001", "smiling")), MorphError);
 }
@@ -57,14 +71,15 @@ TEST_F(FaceMorphTest, ImageWithoutFaceIsAFaceError) {
 }
 
 TEST_F(FaceMorphTest, DetectorFeaturesNeedFaces) {
-  const auto a = verifier_->analyse(portrait("001", "neutral"));
+  const cv::Mat photo = portrait("001", "neutral");
+  const auto a = verifier_->analyse(photo);
   const FaceAnalysis none;
   EXPECT_EQ(dmadFeatures(a, a).size(), kDmadFeatures);
   EXPECT_NEAR(landmarkShapeDeviation(a.detection.subject.landmarks, a.detection.subject.landmarks), 0.0, 1e-9);
   EXPECT_THROW(dmadFeatures(none, a), FaceError);
   EXPECT_THROW(dmadFeatures(a, none), FaceError);
-  EXPECT_EQ(smadFeatures(a).size(), kSmadFeatures);
-  EXPECT_THROW(smadFeatures(none), FaceError);  // a document photo without a face
+  EXPECT_EQ(smadFeatures(photo, a).size(), kSmadFeatures);
+  EXPECT_THROW(smadFeatures(photo, none), FaceError);  // a document photo without a face
 }
 
 }  // namespace

@@ -72,6 +72,24 @@ TEST_F(FaceVerifierTest, ChipLikePortraitStillMatches) {
   EXPECT_TRUE(c.match) << "score " << c.score;
 }
 
+TEST_F(FaceVerifierTest, GreyAndSixteenBitPortraitsStillMatch) {
+  // A grey JPEG and a 16-bit PNG of the neutral portrait, decoded as the gate decodes files, against the
+  // smiling one: both formats become 8-bit BGR and the same person is still accepted.
+  const cv::Mat neutral = portrait("006", "neutral");
+  const auto smiling = describe(portrait("006", "smiling"));
+  cv::Mat grey, deep;
+  cv::cvtColor(neutral, grey, cv::COLOR_BGR2GRAY);
+  neutral.convertTo(deep, CV_16UC3, 257.0);
+  for (const auto& [ext, image] : {std::pair<const char*, cv::Mat>{".jpg", grey}, {".png", deep}}) {
+    std::vector<std::uint8_t> bytes;
+    ASSERT_TRUE(cv::imencode(ext, image, bytes));
+    const cv::Mat decoded = decodeImage(bytes);
+    ASSERT_EQ(decoded.type(), CV_8UC3) << ext;
+    const auto c = verifier_->compare(describe(decoded), smiling);
+    EXPECT_TRUE(c.match) << ext << " score " << c.score;
+  }
+}
+
 TEST_F(FaceVerifierTest, AlignedCropIsDescribedWithoutTheDetector) {
   const cv::Mat image = portrait("001", "neutral");
   const auto full = verifier_->analyse(image);

@@ -50,3 +50,16 @@ TEST(MadMetrics, PerfectSeparationGivesZeroErrors) {
   EXPECT_DOUBLE_EQ(m.atBpcer1pct.apcer, 0.0);
   EXPECT_DOUBLE_EQ(m.eer, 0.0);
 }
+
+TEST(MadMetrics, ErrorRatesAtTheKiosksOperatingThresholds) {
+  // mad-eval's at_thresholds: the gate's 0.5 and the service point's 0.3 (a score equal to the
+  // threshold is suspected, as the rules' "mad.dmad < 0.5" passes only below it).
+  const std::vector<double> bona = {0.05, 0.1, 0.2, 0.3, 0.45, 0.5, 0.9, 0.02};
+  const std::vector<double> attacks = {0.25, 0.3, 0.49, 0.5, 0.8};
+  const auto gate = madPointAt(bona, attacks, 0.5);
+  EXPECT_DOUBLE_EQ(gate.bpcer, 2.0 / 8);  // 0.5 and 0.9
+  EXPECT_DOUBLE_EQ(gate.apcer, 3.0 / 5);  // 0.25, 0.3 and 0.49 pass
+  const auto service = madPointAt(bona, attacks, 0.3);
+  EXPECT_DOUBLE_EQ(service.bpcer, 4.0 / 8);  // 0.3, 0.45, 0.5, 0.9
+  EXPECT_DOUBLE_EQ(service.apcer, 1.0 / 5);  // only 0.25 passes
+}

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "portti/vision/eval/verification_metrics.hpp"
 #include "portti/vision/face_config.hpp"
@@ -27,6 +28,57 @@ TEST(VerificationMetrics, ThresholdsSitJustAboveTheAllowedImpostors) {
   EXPECT_NEAR(m.atThreshold.fmr, 0.4, 1e-12);
   EXPECT_NEAR(m.atThreshold.fnmr, 1.0 / 3, 1e-12);
   EXPECT_THROW(verificationMetrics({}, impostor, 0.5), std::invalid_argument);
+}
+
+TEST(VerificationMetrics, OperatingPointAtAnyFmrAndTheDetCurve) {
+  std::vector<double> impostor;
+  for (int i = 0; i < 1000; ++i) impostor.push_back(i / 1000.0);
+  const std::vector<double> genuine = {0.9955, 0.9985, 0.5, 0.97};
+  // FMR 5%: 50 impostors (0.950..0.999) may pass, so the threshold is just above 0.949.
+  const auto p = operatingPointAtFmr(genuine, impostor, 0.05);
+  EXPECT_NEAR(p.threshold, 0.949, 1e-9);
+  EXPECT_GT(p.threshold, 0.949);
+  EXPECT_DOUBLE_EQ(p.fmr, 0.05);
+  EXPECT_DOUBLE_EQ(p.fnmr, 0.25);  // 0.5 rejected
+  EXPECT_THROW(operatingPointAtFmr(genuine, {}, 0.05), std::invalid_argument);
+
+  const auto curve = verificationDetCurve(genuine, impostor);
+  ASSERT_GE(curve.size(), genuine.size() + 40u);  // every genuine score and up to 20 FMR steps per decade
+  EXPECT_DOUBLE_EQ(curve.front().fmr, 1.0);
+  EXPECT_DOUBLE_EQ(curve.front().fnmr, 0.0);
+  EXPECT_DOUBLE_EQ(curve.back().fmr, 0.0);  // above every impostor
+  for (std::size_t i = 1; i < curve.size(); ++i) {
+    EXPECT_GT(curve[i].threshold, curve[i - 1].threshold);
+    EXPECT_LE(curve[i].fmr, curve[i - 1].fmr);
+    EXPECT_GE(curve[i].fnmr, curve[i - 1].fnmr);
+  }
+  // Millions of impostor pairs still make a short curve.
+  std::vector<double> many(2'000'000);
+  for (std::size_t i = 0; i < many.size(); ++i) many[i] = static_cast<double>(i) / static_cast<double>(many.size());
+  EXPECT_LT(verificationDetCurve(genuine, many).size(), 200u);
+}
+
+TEST(FaceConfig, WriteThresholdKeepsEveryOtherLine) {
+  const auto dir = std::filesystem::temp_directory_path() / "portti_face_conf_write_test";
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "face.conf").string();
+  const std::string before = "# the models\nmodel_dir = models\n# the decision\nthreshold = 4.0\nbackend = dlib\n";
+  std::ofstream(path) << before;
+  const double written = FaceConfig::writeThreshold(path, 0.51234, 0.01, "calibrated on a test set");
+  EXPECT_DOUBLE_EQ(written, 0.5124);  // rounded up: still refuses a score of 0.51234 - epsilon
+  std::ifstream in(path);
+  const std::string after((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(after,
+            "# the models\nmodel_dir = models\n# the decision\nthreshold = 0.5124  # calibrated on a test set\n"
+            "backend = dlib\ntarget_fmr = 0.01\n");
+  const auto c = FaceConfig::load(path);
+  EXPECT_DOUBLE_EQ(c.threshold, 0.5124);
+  EXPECT_DOUBLE_EQ(c.targetFmr, 0.01);
+  EXPECT_FALSE(std::filesystem::exists(path + ".new"));
+  // A file that does not load is left alone.
+  std::ofstream(dir / "bad.conf") << "threshold = high\n";
+  EXPECT_THROW(FaceConfig::writeThreshold((dir / "bad.conf").string(), 0.5, 0.001, ""), std::runtime_error);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(FaceConfig, ReadsKeysAndNamesTheBadLine) {

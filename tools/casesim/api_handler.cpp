@@ -8,6 +8,7 @@
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <filesystem>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -47,14 +48,20 @@ void notFound(HTTPServerResponse& response) {
 }
 
 std::string verificationJson(const StoredVerification& v) {
-  return "{\"id\":" + jsonString(v.id) + ",\"kioskId\":" + jsonString(v.kioskId) +
-         ",\"caseRef\":" + jsonString(v.caseRef) + ",\"receivedAtMs\":" + std::to_string(v.receivedAtMs) +
+  return "{\"id\":" + jsonString(v.id) + ",\"kiosk_id\":" + jsonString(v.kioskId) +
+         ",\"case_ref\":" + jsonString(v.caseRef) + ",\"received_at_ms\":" + std::to_string(v.receivedAtMs) +
          ",\"result\":" + v.body + "}";
 }
 
 bool validKey(const std::string& key) {
   static const std::regex pattern("[A-Za-z0-9._:-]{1,128}");
   return std::regex_match(key, pattern);
+}
+
+// The fault switch's refusal (Config::Faults), with the case API's optional reason code.
+void refuseByFault(HTTPServerResponse& response, int status) {
+  reply(response, static_cast<HTTPResponse::HTTPStatus>(status),
+        "{\"error\":\"refused by the test fault switch\",\"code\":\"refused_by_fault\"}");
 }
 
 class PostVerification : public Poco::Net::HTTPRequestHandler {
@@ -90,14 +97,18 @@ class PostVerification : public Poco::Net::HTTPRequestHandler {
     } catch (const std::exception&) {
       return error(response, HTTPResponse::HTTP_BAD_REQUEST, "body is not a JSON object");
     }
-    if (doc->optValue<std::string>("transactionId", "") != key)
+    if (doc->optValue<std::string>("transaction_id", "") != key)
       return error(response, HTTPResponse::HTTP_UNPROCESSABLE_ENTITY,
-                   "transactionId in the body differs from the Idempotency-Key");
-    if (doc->optValue<std::string>("kioskId", "") != caller.kioskId)
+                   "transaction_id in the body differs from the Idempotency-Key");
+    if (doc->optValue<std::string>("kiosk_id", "") != caller.kioskId)
       return error(response, HTTPResponse::HTTP_UNPROCESSABLE_ENTITY,
-                   "kioskId in the body differs from the client certificate");
+                   "kiosk_id in the body differs from the client certificate");
+    const auto& faults = c_.config.faults;
+    const bool refuse = !faults.refuseResultsWhile.empty() && std::filesystem::exists(faults.refuseResultsWhile);
+    if (refuse && !faults.refuseAfterStoring) return refuseByFault(response, faults.refuseStatus);
     PutResult put = c_.store.put(key, caller.kioskId, caseRef_, body);
-    std::string answer = "{\"id\":" + jsonString(put.id) + ",\"transactionId\":" + jsonString(key) + "}";
+    if (refuse) return refuseByFault(response, faults.refuseStatus);
+    std::string answer = "{\"id\":" + jsonString(put.id) + ",\"transaction_id\":" + jsonString(key) + "}";
     switch (put.outcome) {
       case PutOutcome::Created:
         return reply(response, HTTPResponse::HTTP_CREATED, answer);
@@ -150,7 +161,7 @@ class GetHandler : public Poco::Net::HTTPRequestHandler {
       }
     if (list.empty()) return {HTTPResponse::HTTP_NOT_FOUND, ""};
     return {HTTPResponse::HTTP_OK,
-            "{\"caseRef\":" + jsonString(caseRef_) + ",\"verifications\":[" + list + "]}"};
+            "{\"case_ref\":" + jsonString(caseRef_) + ",\"verifications\":[" + list + "]}"};
   }
 
   ApiContext c_;

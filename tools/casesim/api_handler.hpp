@@ -6,7 +6,7 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 
 #include "casesim_config.hpp"
-#include "rate_limiter.hpp"
+#include "portti/firmware/rate_limiter.hpp"
 #include "verification_store.hpp"
 
 namespace portti::casesim {
@@ -15,7 +15,7 @@ namespace portti::casesim {
 struct ApiContext {
   const Config& config;
   VerificationStore& store;
-  RateLimiter& readLimiter;
+  firmware::RateLimiter& readLimiter;  // per caller
 };
 
 class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {

@@ -76,6 +76,14 @@ Config loadConfig(const std::string& path) {
     if (auto limit = root->getObject("rateLimit"))
       c.readsPerMinute = limit->optValue<int>("readsPerMinute", c.readsPerMinute);
     c.readAnswerFloorMs = root->optValue<int>("readAnswerFloorMs", c.readAnswerFloorMs);
+    if (auto faults = root->getObject("faults")) {
+      const std::string flag = faults->optValue<std::string>("refuseResultsWhile", "");
+      if (!flag.empty()) c.faults.refuseResultsWhile = resolve(flag);
+      c.faults.refuseStatus = faults->optValue<int>("refuseStatus", c.faults.refuseStatus);
+      c.faults.refuseAfterStoring = faults->optValue<bool>("refuseAfterStoring", false);
+      if (c.faults.refuseStatus < 400 || c.faults.refuseStatus > 499)
+        throw std::runtime_error("faults.refuseStatus must be a 4xx status");
+    }
     if (c.readAnswerFloorMs < 0 || c.readAnswerFloorMs > 10000)
       throw std::runtime_error("readAnswerFloorMs must be 0..10000");
     if (c.port < 0 || c.port > 65535) throw std::runtime_error("listen.port out of range");

@@ -33,6 +33,15 @@ struct Config {
   /// Every authenticated GET answers no sooner than this after it arrived, so the answer's
   /// timing does not tell an unknown id from a forbidden one (the lookup is far shorter).
   int readAnswerFloorMs = 25;
+  /// Fault injection for tests and demos ("faults" in the file): while the file
+  /// `refuseResultsWhile` exists, every posted result is refused with `refuseStatus` (a 4xx) and
+  /// code "refused_by_fault"; with `refuseAfterStoring` it is stored first (a case system that
+  /// kept the result but answered an error), so a resend must be deduplicated.
+  struct Faults {
+    std::string refuseResultsWhile;
+    int refuseStatus = 422;
+    bool refuseAfterStoring = false;
+  } faults;
 };
 
 /// Parses `path`; relative file names are relative to the config file's directory. Throws

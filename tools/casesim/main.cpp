@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     tls->enableExtendedCertificateVerification(false);
     tls->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
     VerificationStore store(config.database);
-    RateLimiter readLimiter(config.readsPerMinute);
+    portti::firmware::RateLimiter readLimiter(config.readsPerMinute);
     Poco::Net::SecureServerSocket socket(
         Poco::Net::SocketAddress(config.host, static_cast<Poco::UInt16>(config.port)), 64, tls);
     auto* params = new Poco::Net::HTTPServerParams;

@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
     sender.start();
     for (int i = lo; i < count; ++i) {
       std::string id = idOf(i);
-      std::string body = "{\"transactionId\":\"" + id + "\",\"kioskId\":\"" + kiosk +
+      std::string body = "{\"transaction_id\":\"" + id + "\",\"kiosk_id\":\"" + kiosk +
                          "\",\"index\":" + std::to_string(i) + ",\"decision\":\"accept\"}";
       outbox.enqueue(id, body);
       sender.wake();

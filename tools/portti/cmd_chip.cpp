@@ -64,7 +64,8 @@ int runChip(const Words& words) {
     if (!parsed) {
       throw UsageError("unknown fault '" + *fault +
                        "' (bad-dg-hash, bad-signature, unknown-csca, expired-dsc, revoked-dsc, clone, wrong-can, "
-                       "pace-only, bac-only)");
+                       "pace-only, bac-only, pace-refused, pace-chip-error, pace-bad-token, bad-card-access, "
+                       "pace-unsupported)");
     }
     spec.fault = *parsed;
   }

@@ -57,6 +57,12 @@ void printReport(const Object::Ptr& r) {
     auto d = dead->getObject(static_cast<unsigned>(i));
     std::cout << "  dead letter " << d->getValue<std::string>("transaction_id") << ": " << d->getValue<std::string>("reason") << "\n";
   }
+  auto calls = r->getArray("officer_calls");
+  for (std::size_t i = 0; calls && i < calls->size(); ++i) {
+    auto c = calls->getObject(static_cast<unsigned>(i));
+    std::cout << "officer:  called " << c->getValue<std::string>("at") << " on screen "
+              << c->getValue<std::string>("screen") << " (call " << c->getValue<std::string>("id") << ", open)\n";
+  }
   auto rules = r->getObject("rules");
   std::cout << "rules:    " << rules->optValue<std::string>("file", "") << " (" << rules->optValue<int>("count", 0)
             << " rules)\n";

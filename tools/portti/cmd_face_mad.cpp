@@ -5,6 +5,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -40,8 +41,54 @@ constexpr const char* kDefaultModel = "config/mad/dmad.model";
 constexpr const char* kDefaultSmadModel = "config/mad/smad.model";
 
 /// Bona fide and morph documents get the same chip format, so format is not what a detector learns.
-cv::Mat chipLike(const cv::Mat& portrait) {
-  return vision::decodeImage(vision::encodeChipPortrait(portrait, 480, 20000).bytes);
+/// How mad-train and mad-eval store every chip-format document (bona fide and morph alike).
+struct ChipSpec {
+  vision::ImageFormat format = vision::ImageFormat::Jpeg;
+  int width = 480;  ///< the source's own width keeps its JPEG block grid (no rescaling)
+};
+
+cv::Mat chipLike(const cv::Mat& portrait, const ChipSpec& chip) {
+  return vision::decodeImage(vision::encodeChipPortrait(portrait, chip.width, 20000, chip.format).bytes);
+}
+
+/// A document photo analysed, with its S-MAD features (they need the photo as stored, which is then dropped).
+struct Document {
+  vision::FaceAnalysis analysis;
+  std::vector<double> smad;
+};
+
+/// Nothing when the photo has no face.
+std::optional<Document> analyseDocument(vision::FaceVerifier& verifier, const cv::Mat& photo) {
+  Document d{verifier.analyse(photo), {}};
+  if (!d.analysis.descriptor) return std::nullopt;
+  d.smad = vision::smadFeatures(photo, d.analysis);
+  return d;
+}
+
+/// The chip encoding of `face morph --chip`: --chip-format jpeg|jp2, else the --out extension (.jp2 or .j2k:
+/// JPEG 2000, anything else: JPEG). A --chip-format that contradicts a .jpg/.jp2 name is refused.
+/// mad-train and mad-eval: --chip-format jpeg|jp2 (JPEG) and --chip-width N (480) for every chip-format
+/// document, bona fide and morph.
+ChipSpec chipSpec(const Args& args) {
+  const auto option = args.get("chip-format").value_or("jpeg");
+  if (option != "jpeg" && option != "jp2") throw UsageError("--chip-format takes jpeg or jp2");
+  ChipSpec c;
+  c.format = option == "jp2" ? vision::ImageFormat::Jpeg2000 : vision::ImageFormat::Jpeg;
+  c.width = std::stoi(args.get("chip-width").value_or("480"));
+  if (c.width < 64 || c.width > 2000) throw UsageError("--chip-width is 64..2000 pixels");
+  return c;
+}
+
+vision::ImageFormat chipFormat(const Args& args, const std::string& out) {
+  std::string ext = fs::path(out).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const bool jp2Name = ext == ".jp2" || ext == ".j2k", jpegName = ext == ".jpg" || ext == ".jpeg";
+  const auto option = args.get("chip-format");
+  if (!option) return jp2Name ? vision::ImageFormat::Jpeg2000 : vision::ImageFormat::Jpeg;
+  if (*option != "jpeg" && *option != "jp2") throw UsageError("--chip-format takes jpeg or jp2");
+  const bool jp2 = *option == "jp2";
+  if ((jp2 && jpegName) || (!jp2 && jp2Name)) throw UsageError("--chip-format " + *option + " contradicts --out " + out);
+  return jp2 ? vision::ImageFormat::Jpeg2000 : vision::ImageFormat::Jpeg;
 }
 
 void printJson(const Object::Ptr& o) {
@@ -53,6 +100,7 @@ int morph(const Args& args) {
   const auto& pos = args.positional();
   if (pos.size() != 3) throw UsageError("give two images: face morph A B --out M.png");
   const std::string out = args.require("out");
+  const auto format = chipFormat(args, out);  // a usage error before any work
   const cv::Mat a = loadFaceImage(pos[1]), b = loadFaceImage(pos[2]);
   vision::MorphOptions options;
   if (auto alpha = args.get("alpha")) options.alpha = std::stod(*alpha);
@@ -63,12 +111,12 @@ int morph(const Args& args) {
   if (args.flag("print-scan")) m = vision::printScan(m);
   std::vector<std::uint8_t> bytes;
   if (args.flag("chip")) {
-    bytes = vision::encodeChipPortrait(m, 480, 20000).bytes;
+    bytes = vision::encodeChipPortrait(m, 480, 20000, format).bytes;
   } else if (!cv::imencode(fs::path(out).extension().string().empty() ? ".png" : fs::path(out).extension().string(), m, bytes)) {
     throw std::runtime_error(out + ": cannot encode the morph");
   }
   writeFile(out, bytes);
-  std::cout << "morph written to " << out << "\n";
+  std::cout << "morph written to " << out << " (" << bytes.size() << " bytes)\n";
   return 0;
 }
 
@@ -78,14 +126,14 @@ struct Identity {
   std::string id;
   cv::Mat enrolment;
   vision::FaceAnalysis enrolmentAnalysis;
-  vision::FaceAnalysis chipAnalysis;  ///< of the enrolment photo in chip format
+  Document chip;  ///< the enrolment photo in chip format
   std::vector<vision::FaceAnalysis> probes;
-  std::vector<vision::FaceAnalysis> probeChips;  ///< the probes in chip format: more bona fide documents for S-MAD
+  std::vector<Document> probeChips;  ///< the probes in chip format: more bona fide documents for S-MAD
 };
 
 /// Reads the identities in `dataset` (skipping `exclude`, at most `limit`) that have a face in their
 /// enrolment photo and at least one probe with a face.
-std::vector<Identity> loadIdentities(vision::FaceVerifier& verifier, const fs::path& dataset,
+std::vector<Identity> loadIdentities(vision::FaceVerifier& verifier, const ChipSpec& chip, const fs::path& dataset,
                                      const std::set<std::string>& exclude, std::size_t limit, std::size_t& skipped) {
   if (!fs::is_directory(dataset)) throw std::runtime_error(dataset.string() + ": not a folder");
   std::vector<Identity> out;
@@ -102,15 +150,15 @@ std::vector<Identity> loadIdentities(vision::FaceVerifier& verifier, const fs::p
       p.enrolment = loadFaceImage(files[0].string());
       p.enrolmentAnalysis = verifier.analyse(p.enrolment);
       if (!p.enrolmentAnalysis.descriptor) throw vision::FaceError("no face");
-      p.chipAnalysis = verifier.analyse(chipLike(p.enrolment));
-      if (!p.chipAnalysis.descriptor) throw vision::FaceError("no face in chip format");
+      auto enrolmentChip = analyseDocument(verifier, chipLike(p.enrolment, chip));
+      if (!enrolmentChip) throw vision::FaceError("no face in chip format");
+      p.chip = std::move(*enrolmentChip);
       for (std::size_t i = 1; i < files.size(); ++i) {
         const cv::Mat probe = loadFaceImage(files[i].string());
         auto a = verifier.analyse(probe);
         if (!a.descriptor) continue;
         p.probes.push_back(std::move(a));
-        auto chip = verifier.analyse(chipLike(probe));
-        if (chip.descriptor) p.probeChips.push_back(std::move(chip));
+        if (auto probeChip = analyseDocument(verifier, chipLike(probe, chip))) p.probeChips.push_back(std::move(*probeChip));
       }
     } catch (const std::exception& e) {
       std::cerr << "portti face: identity " << p.id << " left out: " << e.what() << "\n";
@@ -146,11 +194,11 @@ std::vector<std::pair<std::size_t, std::size_t>> lookalikePairs(const std::vecto
 
 /// A morph of two identities' enrolment photos in chip format, analysed; nothing when the generator
 /// refuses (same person) or the morph has no face.
-std::optional<vision::FaceAnalysis> morphDocument(vision::FaceVerifier& verifier, const Identity& a, const Identity& b) {
+std::optional<Document> morphDocument(vision::FaceVerifier& verifier, const ChipSpec& chip, const Identity& a,
+                                      const Identity& b) {
   try {
     const cv::Mat m = vision::morphFaces(verifier, a.enrolment, a.enrolmentAnalysis, b.enrolment, b.enrolmentAnalysis);
-    auto analysis = verifier.analyse(chipLike(m));
-    if (analysis.descriptor) return analysis;
+    if (auto doc = analyseDocument(verifier, chipLike(m, chip))) return doc;
     std::cerr << "portti face: morph " << a.id << "+" << b.id << " left out: no face found in it\n";
   } catch (const vision::FaceError& e) {
     std::cerr << "portti face: morph " << a.id << "+" << b.id << " left out: " << e.what() << "\n";
@@ -172,6 +220,7 @@ int madTrain(const Args& args) {
   const double fraction = std::stod(args.get("train-fraction").value_or("0.5"));
   const std::size_t perIdentity = optionSize(args, "pairs-per-identity", 3);
   const std::size_t limit = optionSize(args, "limit", SIZE_MAX);
+  const auto chip = chipSpec(args);
   for (const auto& d : datasets)
     if (!fs::is_directory(d)) throw std::runtime_error(d + ": not a folder");
   for (const auto& file : {fs::path(out), fs::path(smadOut)})
@@ -195,39 +244,43 @@ int madTrain(const Args& args) {
     for (std::size_t i = 0; i < trainCount; ++i) heldOut.erase(all[i]);
 
     std::size_t skipped = 0;
-    const auto ids = loadIdentities(verifier, dataset, heldOut, SIZE_MAX, skipped);
+    const auto ids = loadIdentities(verifier, chip, dataset, heldOut, SIZE_MAX, skipped);
     for (const auto& p : ids) {
       trainingIds.push_back(p.id);
-      for (const auto& probe : p.probes) examples.push_back({vision::dmadFeatures(p.chipAnalysis, probe), false});
-      smadExamples.push_back({vision::smadFeatures(p.chipAnalysis), false});
-      for (const auto& chip : p.probeChips) smadExamples.push_back({vision::smadFeatures(chip), false});
+      for (const auto& probe : p.probes) examples.push_back({vision::dmadFeatures(p.chip.analysis, probe), false});
+      smadExamples.push_back({p.chip.smad, false});
+      for (const auto& probeChip : p.probeChips) smadExamples.push_back({probeChip.smad, false});
     }
     for (const auto& [i, j] : lookalikePairs(ids, perIdentity)) {
       const bool swap = rng() % 2 == 1;  // which subject's image carries the background
       const Identity& a = swap ? ids[j] : ids[i];
       const Identity& b = swap ? ids[i] : ids[j];
-      const auto doc = morphDocument(verifier, a, b);
+      const auto doc = morphDocument(verifier, chip, a, b);
       if (!doc) continue;
       ++morphs;
-      smadExamples.push_back({vision::smadFeatures(*doc), true});
+      smadExamples.push_back({doc->smad, true});
       for (const Identity* subject : {&a, &b})
-        for (const auto& probe : subject->probes) examples.push_back({vision::dmadFeatures(*doc, probe), true});
+        for (const auto& probe : subject->probes) examples.push_back({vision::dmadFeatures(doc->analysis, probe), true});
     }
   }
   std::string datasetArgs;
   for (const auto& d : datasets) datasetArgs += " --dataset " + d;
   if (limit != SIZE_MAX) datasetArgs += " --limit " + std::to_string(limit);
+  if (chip.format != vision::ImageFormat::Jpeg) datasetArgs += " --chip-format jp2";
+  if (chip.width != 480) datasetArgs += " --chip-width " + std::to_string(chip.width);
   const std::string madeBy = "made by: portti face mad-train" + datasetArgs + " --seed " +
                              std::to_string(seed) + " --out " + out + " --smad-out " + smadOut;
   auto model = vision::MadModel::train(examples);
+  model.featureSet = vision::kDmadFeatureSet;
   model.trainingIdentities = trainingIds;
   model.save(out, {"portti D-MAD model: logistic regression on descriptor differences and landmark shift", madeBy,
                    "training identities: " + std::to_string(trainingIds.size()) + ", morphs: " + std::to_string(morphs) +
                        ", examples: " + std::to_string(examples.size()),
                    "threshold: the lowest with training BPCER <= 5%"});
   auto smad = vision::MadModel::train(smadExamples);
+  smad.featureSet = vision::kSmadFeatureSet;
   smad.trainingIdentities = model.trainingIdentities;
-  smad.save(smadOut, {"portti S-MAD model: logistic regression on LBP histograms and noise residual of the chip", madeBy,
+  smad.save(smadOut, {"portti S-MAD model: logistic regression on LBP histograms and noise residual of the chip and JPEG compression cues", madeBy,
                       "training identities: " + std::to_string(trainingIds.size()) + ", morphs: " + std::to_string(morphs) +
                           ", examples: " + std::to_string(smadExamples.size()),
                       "threshold: the lowest with training BPCER <= 5%"});
@@ -245,35 +298,57 @@ Object::Ptr metricsJson(const vision::MadMetrics& m) {
   return o;
 }
 
+/// APCER and BPCER at each operating threshold given with --threshold (the kiosk's: porttid.conf [morph]
+/// threshold, the rules' mad.dmad limits), as [{threshold, apcer, bpcer}].
+Poco::JSON::Array::Ptr atThresholds(const std::vector<double>& bona, const std::vector<double>& attacks,
+                                    const std::vector<double>& thresholds) {
+  Poco::JSON::Array::Ptr a = new Poco::JSON::Array;
+  for (double t : thresholds) {
+    const auto p = vision::madPointAt(bona, attacks, t);
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("threshold", t);
+    o->set("apcer", p.apcer);
+    o->set("bpcer", p.bpcer);
+    a->add(o);
+  }
+  return a;
+}
+
 int madEval(const Args& args) {
   const fs::path dataset = args.require("dataset");
-  const auto model = vision::MadModel::load(args.get("model").value_or(kDefaultModel), vision::kDmadFeatures);
-  const auto smad = vision::MadModel::load(args.get("smad-model").value_or(kDefaultSmadModel), vision::kSmadFeatures);
+  const auto model = vision::MadModel::load(args.get("model").value_or(kDefaultModel), vision::kDmadFeatures, vision::kDmadFeatureSet);
+  const auto smad = vision::MadModel::load(args.get("smad-model").value_or(kDefaultSmadModel), vision::kSmadFeatures, vision::kSmadFeatureSet);
   const std::size_t limit = optionSize(args, "limit", SIZE_MAX);
+  const auto chip = chipSpec(args);
   const std::size_t perIdentity = optionSize(args, "pairs-per-identity", 3);
+  std::vector<double> thresholds;
+  for (const auto& t : args.all("threshold")) {
+    thresholds.push_back(std::stod(t));
+    if (thresholds.back() < 0 || thresholds.back() > 1) throw UsageError("--threshold is a score in 0..1");
+  }
   vision::FaceVerifier verifier(faceConfigFromArgs(args));
   const auto started = std::chrono::steady_clock::now();
 
   std::size_t skipped = 0;
   const std::set<std::string> training(model.trainingIdentities.begin(), model.trainingIdentities.end());
-  const auto ids = loadIdentities(verifier, dataset, training, limit, skipped);
+  const auto ids = loadIdentities(verifier, chip, dataset, training, limit, skipped);
   // The baseline a learnt detector must beat: the plain descriptor distance as the score.
   std::vector<double> bonaScores, morphScores, bonaDistances, morphDistances, smadBona, smadMorph;
   std::size_t bonaRejectedByVerifier = 0;
   for (const auto& p : ids) {
-    smadBona.push_back(smad.score(vision::smadFeatures(p.chipAnalysis)));
-    for (const auto& chip : p.probeChips) smadBona.push_back(smad.score(vision::smadFeatures(chip)));
+    smadBona.push_back(smad.score(p.chip.smad));
+    for (const auto& probeChip : p.probeChips) smadBona.push_back(smad.score(probeChip.smad));
     for (const auto& probe : p.probes) {
-      bonaScores.push_back(model.score(vision::dmadFeatures(p.chipAnalysis, probe)));
-      bonaDistances.push_back(vision::descriptorDistance(p.chipAnalysis.descriptor->dlib, probe.descriptor->dlib));
-      if (!verifier.compare(*p.chipAnalysis.descriptor, *probe.descriptor).match) ++bonaRejectedByVerifier;
+      bonaScores.push_back(model.score(vision::dmadFeatures(p.chip.analysis, probe)));
+      bonaDistances.push_back(vision::descriptorDistance(p.chip.analysis.descriptor->dlib, probe.descriptor->dlib));
+      if (!verifier.compare(*p.chip.analysis.descriptor, *probe.descriptor).match) ++bonaRejectedByVerifier;
     }
   }
   std::size_t morphs = 0, acceptedByBoth = 0, pastDmad = 0, pastSmad = 0, pastBoth = 0;
   // The attacks: morphs the generator makes from lookalike pairs, or ready-made ones from --morphs.
   struct Attack {
     std::size_t i, j;
-    std::optional<vision::FaceAnalysis> document;
+    std::optional<Document> document;
   };
   std::vector<Attack> attacks;
   if (const auto morphDir = args.get("morphs")) {
@@ -286,30 +361,30 @@ int madEval(const Args& args) {
       if (plus == std::string::npos) continue;
       const auto a = index.find(stem.substr(0, plus)), b = index.find(stem.substr(plus + 1));
       if (a == index.end() || b == index.end()) continue;  // a training or unknown identity
-      auto analysis = verifier.analyse(loadFaceImage(file.string()));  // taken as given: its own format
-      if (!analysis.descriptor) {
+      auto doc = analyseDocument(verifier, loadFaceImage(file.string()));  // taken as given: its own format
+      if (!doc) {
         std::cerr << "portti face: morph " << file.filename().string() << " left out: no face found in it\n";
         continue;
       }
-      attacks.push_back({a->second, b->second, std::move(analysis)});
+      attacks.push_back({a->second, b->second, std::move(doc)});
     }
   } else {
-    for (const auto& [i, j] : lookalikePairs(ids, perIdentity)) attacks.push_back({i, j, morphDocument(verifier, ids[i], ids[j])});
+    for (const auto& [i, j] : lookalikePairs(ids, perIdentity)) attacks.push_back({i, j, morphDocument(verifier, chip, ids[i], ids[j])});
   }
   for (const auto& attack : attacks) {
-    const auto& doc = attack.document;
+    if (!attack.document) continue;
+    const auto& doc = attack.document->analysis;
     const std::size_t i = attack.i, j = attack.j;
-    if (!doc) continue;
     ++morphs;
-    const double smadScore = smad.score(vision::smadFeatures(*doc));
+    const double smadScore = smad.score(attack.document->smad);
     smadMorph.push_back(smadScore);
     bool verified = true, dmadPassed = true;
     for (const Identity* subject : {&ids[i], &ids[j]}) {
       for (const auto& probe : subject->probes) {
-        const double s = model.score(vision::dmadFeatures(*doc, probe));
+        const double s = model.score(vision::dmadFeatures(doc, probe));
         morphScores.push_back(s);
-        morphDistances.push_back(vision::descriptorDistance(doc->descriptor->dlib, probe.descriptor->dlib));
-        if (!verifier.compare(*doc->descriptor, *probe.descriptor).match) verified = false;
+        morphDistances.push_back(vision::descriptorDistance(doc.descriptor->dlib, probe.descriptor->dlib));
+        if (!verifier.compare(*doc.descriptor, *probe.descriptor).match) verified = false;
         if (model.suspected(s)) dmadPassed = false;
       }
     }
@@ -325,6 +400,8 @@ int madEval(const Args& args) {
 
   Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("dataset", dataset.string());
+  o->set("chip_format", vision::formatName(chip.format));
+  o->set("chip_width", chip.width);
   o->set("identities", ids.size());
   o->set("training_identities_left_out", training.size());
   o->set("identities_skipped", skipped);
@@ -335,6 +412,7 @@ int madEval(const Args& args) {
   d->set("threshold", model.threshold);
   d->set("apcer_at_threshold", atModel.apcer);
   d->set("bpcer_at_threshold", atModel.bpcer);
+  d->set("at_thresholds", atThresholds(bonaScores, morphScores, thresholds));
   o->set("dmad", d);
   const auto smadMetrics = vision::madMetrics(smadBona, smadMorph);
   const auto smadAt = vision::madPointAt(smadBona, smadMorph, smad.threshold);
@@ -343,6 +421,7 @@ int madEval(const Args& args) {
   sj->set("threshold", smad.threshold);
   sj->set("apcer_at_threshold", smadAt.apcer);
   sj->set("bpcer_at_threshold", smadAt.bpcer);
+  sj->set("at_thresholds", atThresholds(smadBona, smadMorph, thresholds));
   o->set("smad", sj);
   o->set("distance_baseline", metricsJson(vision::madMetrics(bonaDistances, morphDistances)));
   Object::Ptr mm = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -374,14 +453,14 @@ int morphCheck(const Args& args) {
   const cv::Mat document = loadFaceImage(documentPath);
   const auto livePath = args.get("live");
   const cv::Mat live = livePath ? loadFaceImage(*livePath) : cv::Mat();
-  const auto model = vision::MadModel::load(args.get("model").value_or(kDefaultModel), vision::kDmadFeatures);
-  const auto smad = vision::MadModel::load(args.get("smad-model").value_or(kDefaultSmadModel), vision::kSmadFeatures);
+  const auto model = vision::MadModel::load(args.get("model").value_or(kDefaultModel), vision::kDmadFeatures, vision::kDmadFeatureSet);
+  const auto smad = vision::MadModel::load(args.get("smad-model").value_or(kDefaultSmadModel), vision::kSmadFeatures, vision::kSmadFeatureSet);
   vision::FaceVerifier verifier(faceConfigFromArgs(args));
   const auto doc = verifier.analyse(document);
   if (!doc.descriptor) throw vision::FaceError(documentPath + ": no face found in the document photo");
 
   Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  const double smadScore = smad.score(vision::smadFeatures(doc));
+  const double smadScore = smad.score(vision::smadFeatures(document, doc));
   Object::Ptr sj = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   sj->set("score", smadScore);
   sj->set("threshold", smad.threshold);

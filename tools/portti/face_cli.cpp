@@ -10,9 +10,9 @@ namespace portti::cli {
 
 namespace fs = std::filesystem;
 
-vision::FaceConfig faceConfigFromArgs(const Args& args) {
-  return vision::FaceConfig::load(args.get("config").value_or("config/face.conf"));
-}
+std::string faceConfigPath(const Args& args) { return args.get("config").value_or("config/face.conf"); }
+
+vision::FaceConfig faceConfigFromArgs(const Args& args) { return vision::FaceConfig::load(faceConfigPath(args)); }
 
 cv::Mat loadFaceImage(const std::string& path) {
   const auto bytes = readFile(path);

@@ -13,6 +13,8 @@
 namespace portti::cli {
 
 /// `--config FILE` (default config/face.conf).
+std::string faceConfigPath(const Args& args);
+/// The face config at faceConfigPath().
 vision::FaceConfig faceConfigFromArgs(const Args& args);
 /// Decodes an image file; errors name the path.
 cv::Mat loadFaceImage(const std::string& path);

@@ -2,15 +2,9 @@
 
 #include <Poco/JSON/Array.h>
 
-namespace portti::cli {
+#include "pa_json.hpp"
 
-namespace {
-Poco::JSON::Array::Ptr strings(const std::vector<std::string>& v) {
-  Poco::JSON::Array::Ptr a = new Poco::JSON::Array;
-  for (const auto& s : v) a->add(s);
-  return a;
-}
-}  // namespace
+namespace portti::cli {
 
 void inspectionJson(const mrtd::DocumentVerdict& v, Poco::JSON::Object& o) {
   o.set("verdict", mrtd::toString(v.status));
@@ -18,14 +12,14 @@ void inspectionJson(const mrtd::DocumentVerdict& v, Poco::JSON::Object& o) {
   for (const auto& c : v.checks) {
     Poco::JSON::Object::Ptr co = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     co->set("status", mrtd::pki::toString(c.status));
-    co->set("codes", strings(c.codes));
+    co->set("codes", stringsJson(c.codes));
     co->set("detail", c.detail);
     checks->set(c.name, co);
   }
   o.set("checks", checks);
-  o.set("failures", strings(v.failures));
-  o.set("warnings", strings(v.warnings));
-  o.set("notes", strings(v.notes));
+  o.set("failures", stringsJson(v.failures));
+  o.set("warnings", stringsJson(v.warnings));
+  o.set("notes", stringsJson(v.notes));
 }
 
 void printInspection(const mrtd::DocumentVerdict& v, std::ostream& out) {

@@ -6,12 +6,13 @@
 
 namespace portti::cli {
 
-namespace {
-Poco::JSON::Array::Ptr strings(const std::vector<std::string>& v) {
+Poco::JSON::Array::Ptr stringsJson(const std::vector<std::string>& items) {
   Poco::JSON::Array::Ptr a = new Poco::JSON::Array;
-  for (const auto& s : v) a->add(s);
+  for (const auto& s : items) a->add(s);
   return a;
 }
+
+namespace {
 
 std::string lowerHex(mrtd::ByteView b) {
   std::string h = mrtd::toHex(b);
@@ -24,8 +25,8 @@ Poco::JSON::Object::Ptr paJson(const mrtd::pki::PassiveAuthResult& r) {
   using mrtd::pki::toString;
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("status", toString(r.status));
-  o->set("reasons", strings(r.reasons));
-  o->set("codes", strings(r.codes));
+  o->set("reasons", stringsJson(r.reasons));
+  o->set("codes", stringsJson(r.codes));
   o->set("digest_algorithm", r.digestAlgorithm);
   o->set("signature_algorithm", r.signatureAlgorithm);
   Poco::JSON::Object::Ptr hashes = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -49,9 +50,9 @@ Poco::JSON::Object::Ptr paJson(const mrtd::pki::PassiveAuthResult& r) {
   checks->set("revocation", toString(r.revocation));
   checks->set("trust_source", toString(r.trustSource));
   o->set("checks", checks);
-  o->set("tolerances", strings(r.tolerances));
-  o->set("notes", strings(r.notes));
-  o->set("warnings", strings(r.warnings));
+  o->set("tolerances", stringsJson(r.tolerances));
+  o->set("notes", stringsJson(r.notes));
+  o->set("warnings", stringsJson(r.warnings));
   return o;
 }
 

@@ -20,6 +20,12 @@ export const api = {
   login: (pin) => call('POST', '/api/tech/login', { pin }),
   diagnostics: (token) => call('GET', '/api/diagnostics', undefined, token),
   selfTest: (token) => call('POST', '/api/diagnostics/self-test', {}, token),
+  deadLetters: (token) => call('GET', '/api/outbox/dead-letters', undefined, token),
+  retryDeadLetter: (token, id) => call('POST', `/api/outbox/dead-letters/${encodeURIComponent(id)}/retry`, {}, token),
+  // Any screen: a call-out; porttid confirms it on the state stream (event "officer_called").
+  callOfficer: () => call('POST', '/api/officer', {}),
+  officerCalls: (token) => call('GET', '/api/officer/calls', undefined, token),
+  clearOfficerCall: (token, id) => call('POST', `/api/officer/calls/${encodeURIComponent(id)}/clear`, {}, token),
 };
 
 // Live state: server-sent events from /api/events, with polling while the stream is down.

@@ -1,7 +1,7 @@
 // Traveller (e-gate) and applicant (service point) screens, driven by porttid's state stream.
 import { api, subscribe } from './api.js';
 import { applyStrings, bindLanguageButtons, setLanguage, t } from './i18n.js';
-import { readingProgress, receiptReference, screenFor } from './screens.js';
+import { cameraPreviewUrl, readingProgress, receiptReference, screenFor } from './screens.js';
 import { beep, speak } from './speech.js';
 
 const WARN_SECONDS = 20;      // warning shown this long before an inactivity reset
@@ -32,14 +32,65 @@ function render() {
   if (state.state === 'access_key' && state.waitingSince && Date.now() - state.waitingSince > 3000) name = 'manual_entry';
   show(name);
   $('reading-progress').value = readingProgress(state);
-  const guide = (state.guidance ?? [])[0];
-  $('guidance').textContent = guide ? t(`guide.${guide}`) : t('camera.body');
+  renderCamera(name);
   $('summary-case').textContent = state.caseEntered ?? '';
   $('summary-outcome').textContent = t(state.outcome === 'accept' ? 'summary.outcome.accept' : 'summary.outcome.refer');
   $('summary-receipt').textContent = receiptReference(state);
 }
 
+// The camera screen: the live preview (porttid serves it only during the capture), the face box over
+// it and the most important guidance, spoken when it changes.
+let spokenGuide = { code: null, at: 0 };
+function renderCamera(name) {
+  const img = $('preview');
+  const box = $('face-box');
+  const guide = (state.guidance ?? [])[0];
+  $('guidance').textContent = guide ? t(`guide.${guide}`) : t('camera.body');
+  if (name !== 'camera') {
+    img.removeAttribute('src');  // no face image stays on the page after the capture
+    img.hidden = true;
+    box.hidden = true;
+    spokenGuide = { code: null, at: 0 };
+    return;
+  }
+  if (state.state === 'live_capture') img.src = cameraPreviewUrl(state);
+  const b = state.face_box;
+  box.hidden = !b;
+  if (b) {
+    Object.assign(box.style, { left: `${b.x * 100}%`, top: `${b.y * 100}%`, width: `${b.width * 100}%`, height: `${b.height * 100}%` });
+    box.classList.toggle('ok', !guide);
+  }
+  if (guide && guide !== spokenGuide.code && Date.now() - spokenGuide.at > 3000) {
+    spokenGuide = { code: guide, at: Date.now() };
+    speak(t(`guide.${guide}`));
+  }
+}
+
+// Kiosk events beside the state: porttid confirms a call-out, or a technician cleared it.
+let lastEvent = 0;  // the feed's sequence of the last event handled (polling repeats the latest)
+function onEvent(next) {
+  if (!next.event) return;
+  if (next.sequence !== undefined) {
+    if (next.sequence <= lastEvent) return;
+    lastEvent = next.sequence;
+  }
+  if (next.event === 'officer_called') {
+    showOfficerBanner('officer.called');
+  } else if (next.event === 'officer_call_cleared') {
+    $('officer-called').hidden = true;
+  }
+}
+
+function showOfficerBanner(key) {
+  const banner = $('officer-called');
+  banner.dataset.i18n = key;
+  banner.textContent = t(key);
+  banner.hidden = false;
+  speak(t(key));
+}
+
 function onState(next) {
+  onEvent(next);
   const idle = next.state === 'idle';
   const waitingSince = next.state === state.state ? state.waitingSince : Date.now();
   state = { ...next, started: state.started && idle, caseEntered: state.caseEntered, waitingSince };
@@ -109,21 +160,24 @@ function bind() {
     await api.mrz($('mrz-text').value).catch(() => {});
   });
   $('speak').addEventListener('click', () => speak(currentText()));
-  $('officer').addEventListener('click', async () => {
-    $('officer-called').hidden = false;
-    speak(t('officer.called'));  // porttid has no staff call-out yet: see the issue note
+  // The call-out is confirmed by porttid's state stream (onEvent); only a failure is shown here.
+  $('officer').addEventListener('click', () => {
+    api.callOfficer().catch(() => showOfficerBanner('officer.failed'));
   });
   $('more-time').addEventListener('click', resetIdle);
   document.addEventListener('pointerdown', () => { if ($('timeout').hidden) resetIdle(); });
 }
 
+// A preview that is not there (between frames, after the capture) shows the dark frame, not a broken image.
+$('preview').addEventListener('error', () => { $('preview').hidden = true; });
+$('preview').addEventListener('load', () => { $('preview').hidden = false; });
 await setLanguage('en');
 applyStrings(document);
 bind();
 // ?replay: the browser tests render recorded porttid states on every screen in every language.
 if (new URLSearchParams(location.search).has('replay')) {
   window.portti = {
-    replay: (recorded, extra = {}) => { state = { ...recorded, ...extra }; render(); },
+    replay: (recorded, extra = {}) => { state = { ...recorded, ...extra }; render(); lastEvent = 0; onEvent(state); },
     warn,
     setLanguage,
   };

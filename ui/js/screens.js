@@ -34,3 +34,8 @@ export function readingProgress(state) {
 export function receiptReference(state) {
   return (state.transaction_id ?? '').slice(0, 12).toUpperCase();
 }
+
+// The live preview of the frame a camera state describes (a new URL per frame: never a cached image).
+export function cameraPreviewUrl(state) {
+  return `/api/camera/preview.jpg?frame=${state.sequence ?? 0}`;
+}

@@ -5,7 +5,16 @@ import { bindLanguageButtons, setLanguage, t } from './i18n.js';
 
 let token = null;
 let diag = null;
+let deadLetters = [];
+let officerCalls = [];
 const $ = (id) => document.getElementById(id);
+
+// Status lines (self-test, retry, clear) keep their key, so a language switch translates them too.
+const said = new Map();
+function say(id, key, params = {}) {
+  said.set(id, [key, params]);
+  $(id).textContent = t(key, params);
+}
 
 function show(name) {
   for (const s of document.querySelectorAll('[data-screen]')) s.classList.toggle('active', s.dataset.screen === name);
@@ -26,6 +35,7 @@ function list(ul, items, render) {
 }
 
 function render() {
+  for (const [id, [key, params]] of said) $(id).textContent = t(key, params);
   if (!diag) return;
   const body = $('devices').tBodies[0];
   body.replaceChildren(...(diag.devices ?? []).map((d) => {
@@ -40,16 +50,53 @@ function render() {
     [t('tech.expiring'), String((trust.expiring_within_90_days ?? []).length)]]);
   const outbox = diag.outbox ?? {};
   fill($('outbox'), [[t('tech.depth'), outbox.depth ?? '?']]);
-  list($('dead-letters'), outbox.dead_letters ?? [], (d) => {
-    const li = document.createElement('li');
-    li.textContent = `${d.transaction_id}: ${d.reason} (${d.attempts})`;
-    return li;
-  });
+  // Dead letters and call-outs come from their own endpoints: ids, times, statuses and codes only.
+  list($('dead-letters'), deadLetters, (d) => item(
+    t('tech.dead_letter', { id: shortId(d.id), status: d.http_status, code: d.reason_code, at: d.refused_at }),
+    t('tech.retry'), t('tech.retry_label', { id: shortId(d.id) }), () => retry(d.id)));
+  list($('officer-calls'), officerCalls, (c) => item(
+    t('tech.officer_call', { at: c.at, screen: c.screen }),
+    t('tech.clear_call'), t('tech.clear_call_label', { at: c.at }), () => clearCall(c.id)));
   list($('errors'), diag.recent_errors ?? [], (e) => Object.assign(document.createElement('li'), { textContent: `${e.at} ${e.area}: ${e.message}` }));
 }
 
+const shortId = (id) => id.slice(0, 12);
+
+// A list row: its text and one action button with a label that names the row.
+function item(text, action, label, onClick) {
+  const li = document.createElement('li');
+  const span = document.createElement('span');
+  span.textContent = text;
+  const button = Object.assign(document.createElement('button'), { type: 'button', textContent: action });
+  button.setAttribute('aria-label', label);
+  button.addEventListener('click', onClick);
+  li.append(span, button);
+  return li;
+}
+
+async function load() {
+  [diag, deadLetters, officerCalls] = await Promise.all([
+    api.diagnostics(token),
+    api.deadLetters(token).then((r) => r.dead_letters ?? []),
+    api.officerCalls(token).then((r) => r.calls ?? []),
+  ]);
+}
+
 async function refresh() {
-  try { diag = await api.diagnostics(token); render(); } catch (e) { if (e.status === 401) { token = null; show('login'); } }
+  try { await load(); render(); } catch (e) { if (e.status === 401) { token = null; show('login'); } }
+}
+
+async function retry(id) {
+  try {
+    await api.retryDeadLetter(token, id);
+    say('dead-letter-result', 'tech.retried', { id: shortId(id) });
+  } catch { say('dead-letter-result', 'tech.retry_failed', { id: shortId(id) }); }
+  await refresh();
+}
+
+async function clearCall(id) {
+  try { await api.clearOfficerCall(token, id); say('officer-call-result', 'tech.cleared'); } catch { /* gone already */ }
+  await refresh();
 }
 
 function bind() {
@@ -60,7 +107,7 @@ function bind() {
     try {
       token = (await api.login($('pin').value)).token;
       $('pin').value = '';
-      diag = await api.diagnostics(token);
+      await load();
       err.hidden = true;
       show('dashboard');
       render();
@@ -70,15 +117,21 @@ function bind() {
     }
   });
   $('selftest').addEventListener('click', async () => {
-    const out = $('selftest-result');
-    out.textContent = t('tech.selftest.running');
+    say('selftest-result', 'tech.selftest.running');
     try {
       const r = await api.selfTest(token);
-      out.textContent = t(r.passed ? 'tech.selftest.passed' : 'tech.selftest.failed');
-    } catch { out.textContent = t('tech.selftest.failed'); }
+      // The answer has a verdict per part (firmware/src/diagnostics.cpp): passed when none failed.
+      const verdicts = [r.test_chip?.status, r.test_result?.status, r.camera?.self_test, r.gate?.self_test, r.mrz_reader?.self_test];
+      const passed = r.test_chip?.status === 'passed' && !verdicts.includes('failed');
+      say('selftest-result', passed ? 'tech.selftest.passed' : 'tech.selftest.failed');
+    } catch { say('selftest-result', 'tech.selftest.failed'); }
     refresh();
   });
-  $('logout').addEventListener('click', () => { token = null; diag = null; show('login'); });
+  $('logout').addEventListener('click', () => {
+    token = null; diag = null; for (const id of said.keys()) $(id).textContent = ''; said.clear(); show('login');
+  });
+  // New dead letters and call-outs appear without a reload.
+  setInterval(() => { if (token) refresh(); }, 5000);
 }
 
 await setLanguage('en');

@@ -1,9 +1,12 @@
 #include "portti/vision/face_config.hpp"
 
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <stdexcept>
+#include <vector>
 
 namespace portti::vision {
 
@@ -87,6 +90,51 @@ FaceConfig FaceConfig::load(const std::string& path) {
     throw std::runtime_error(path + ": backend " + backendName(c.backend) + " needs onnx_model");
   }
   return c;
+}
+
+double FaceConfig::writeThreshold(const std::string& path, double threshold, double targetFmr, const std::string& note) {
+  (void)load(path);  // only a file that loads is rewritten
+  if (!std::isfinite(threshold)) throw std::runtime_error("no finite threshold to write into " + path);
+  const double written = std::ceil(threshold * 1e4) / 1e4;
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  const auto format = [](const char* pattern, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, pattern, v);
+    return std::string(buf);
+  };
+  const std::map<std::string, std::string> values = {
+      {"threshold", format("%.4f", written)},
+      {"target_fmr", format("%g", targetFmr)},
+  };
+  std::map<std::string, bool> replaced;
+  for (auto& line : lines) {
+    const auto hash = line.find('#');
+    const std::string body = line.substr(0, hash);
+    const auto eq = body.find('=');
+    if (eq == std::string::npos) continue;
+    const auto it = values.find(trim(body.substr(0, eq)));
+    if (it == values.end()) continue;
+    std::string comment = hash == std::string::npos ? "" : "  " + line.substr(hash);
+    if (it->first == "threshold" && !note.empty()) comment = "  # " + note;
+    line = it->first + " = " + it->second + comment;
+    replaced[it->first] = true;
+  }
+  for (const auto& [key, value] : values) {
+    if (!replaced[key]) lines.push_back(key + " = " + value + (key == "threshold" && !note.empty() ? "  # " + note : ""));
+  }
+  const std::string temporary = path + ".new";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    for (const auto& line : lines) out << line << "\n";
+    out.close();
+    if (!out) throw std::runtime_error("cannot write face config " + temporary);
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) throw std::runtime_error("cannot replace face config " + path + ": " + ec.message());
+  return written;
 }
 
 }  // namespace portti::vision

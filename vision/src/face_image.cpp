@@ -114,11 +114,25 @@ EncodedPortrait encodeChipPortrait(const cv::Mat& image, int width, std::size_t 
   out.height = scaled.rows;
   out.format = format;
   if (format == ImageFormat::Jpeg2000) {
-    // OpenJPEG's rate in thousandths of the raw size; lower it until the file fits.
-    for (int rate = 200; rate >= 5; rate = rate * 4 / 5) {
-      if (!cv::imencode(".jp2", scaled, out.bytes, {cv::IMWRITE_JPEG2000_COMPRESSION_X1000, rate}))
+    // OpenJPEG's rate in thousandths of the raw size: the file grows with it, so a binary search finds
+    // the largest rate that fits (the chip's 15-20 KB band when `maxBytes` is 20 KB, as on real chips).
+    const auto encodeAt = [&](int rate) {
+      std::vector<std::uint8_t> bytes;
+      if (!cv::imencode(".jp2", scaled, bytes, {cv::IMWRITE_JPEG2000_COMPRESSION_X1000, rate}))
         throw ImageError("cannot encode the portrait as JPEG 2000");
-      if (out.bytes.size() <= maxBytes) break;
+      return bytes;
+    };
+    int lo = 1, hi = 1000;
+    out.bytes = encodeAt(lo);  // the smallest it can be, when nothing fits
+    while (lo < hi) {
+      const int mid = (lo + hi + 1) / 2;
+      auto bytes = encodeAt(mid);
+      if (bytes.size() <= maxBytes) {
+        lo = mid;
+        out.bytes = std::move(bytes);
+      } else {
+        hi = mid - 1;
+      }
     }
     return out;
   }

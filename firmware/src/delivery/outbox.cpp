@@ -5,6 +5,9 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
 
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
 #include <chrono>
 
 #include "portti/firmware/delivery_error.hpp"
@@ -28,15 +31,50 @@ OutboxState stateFromName(const std::string& name) {
 }
 
 using Row = Poco::Tuple<std::int64_t, std::string, std::string, std::string, std::string, int, std::string,
-                        std::int64_t>;
-const char* kColumns = "seq, transaction_id, case_ref, body, state, attempts, reason, enqueued_at_ms";
+                        std::int64_t, int, std::string, std::int64_t>;
+const char* kColumns =
+    "seq, transaction_id, case_ref, body, state, attempts, reason, enqueued_at_ms, http_status, reason_code,"
+    " updated_at_ms";
 
 OutboxEntry fromRow(const Row& r) {
-  return {r.get<0>(), r.get<1>(), r.get<2>(), r.get<3>(), stateFromName(r.get<4>()),
-          r.get<5>(), r.get<6>(), r.get<7>()};
+  return {r.get<0>(), r.get<1>(), r.get<2>(), r.get<3>(), stateFromName(r.get<4>()), r.get<5>(),
+          r.get<6>(), r.get<7>(),  r.get<8>(), r.get<9>(), r.get<10>()};
+}
+
+/// Outboxes made before dead letters had a status and code get the two columns.
+void addDeadLetterColumns(Poco::Data::Session& session) {
+  std::vector<std::string> names;
+  session << "SELECT name FROM pragma_table_info('outbox')", into(names), now;
+  auto has = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  if (!has("http_status")) session << "ALTER TABLE outbox ADD COLUMN http_status INTEGER NOT NULL DEFAULT 0", now;
+  if (!has("reason_code")) session << "ALTER TABLE outbox ADD COLUMN reason_code TEXT NOT NULL DEFAULT ''", now;
+}
+
+bool shortCode(const std::string& s) {
+  if (s.empty() || s.size() > 40) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
 }  // namespace
+
+std::string deadLetterReasonCode(int httpStatus, const std::string& responseBody) {
+  try {
+    auto doc = Poco::JSON::Parser().parse(responseBody).extract<Poco::JSON::Object::Ptr>();
+    const std::string code = doc ? doc->optValue<std::string>("code", "") : "";
+    if (shortCode(code)) return code;
+  } catch (const std::exception&) {  // not JSON, or not an object: the status names it
+  }
+  switch (httpStatus) {
+    case 400: return "bad_request";
+    case 401: return "unauthorized";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 409: return "conflict";
+    case 413: return "too_large";
+    case 422: return "unprocessable";
+    default: return "http_" + std::to_string(httpStatus);
+  }
+}
 
 const char* outboxStateName(OutboxState state) {
   switch (state) {
@@ -66,9 +104,12 @@ Outbox::Outbox(const std::string& path, OutboxOptions options) : path_(path) {
                  " attempts INTEGER NOT NULL DEFAULT 0,"
                  " reason TEXT NOT NULL DEFAULT '',"
                  " enqueued_at_ms INTEGER NOT NULL,"
-                 " updated_at_ms INTEGER NOT NULL)",
+                 " updated_at_ms INTEGER NOT NULL,"
+                 " http_status INTEGER NOT NULL DEFAULT 0,"
+                 " reason_code TEXT NOT NULL DEFAULT '')",
         now;
     *session_ << "CREATE INDEX IF NOT EXISTS outbox_state ON outbox(state, seq)", now;
+    addDeadLetterColumns(*session_);
   } catch (const Poco::Exception& e) {
     throw DeliveryError("outbox open", path + ": " + e.displayText());
   }
@@ -122,8 +163,36 @@ void Outbox::markDelivered(std::int64_t seq) {
   setState(seq, OutboxState::Delivered, "");
 }
 
-void Outbox::markDead(std::int64_t seq, const std::string& reason) {
-  setState(seq, OutboxState::Dead, reason);
+void Outbox::markDead(std::int64_t seq, const std::string& reason, int httpStatus, const std::string& reasonCode) {
+  std::lock_guard lock(mutex_);
+  std::string why = reason, code = reasonCode;
+  std::int64_t t = nowMs();
+  try {
+    *session_ << "UPDATE outbox SET state = 'dead', reason = ?, http_status = ?, reason_code = ?, updated_at_ms = ?"
+                 " WHERE seq = ?",
+        use(why), use(httpStatus), use(code), use(t), use(seq), now;
+  } catch (const Poco::Exception& e) {
+    throw DeliveryError("outbox update", path_ + ": " + e.displayText());
+  }
+}
+
+std::optional<OutboxEntry> Outbox::retryDead(const std::string& transactionId) {
+  std::lock_guard lock(mutex_);
+  std::string tx = transactionId;
+  std::vector<Row> rows;
+  std::int64_t t = nowMs();
+  try {
+    *session_ << std::string("SELECT ") + kColumns + " FROM outbox WHERE transaction_id = ? AND state = 'dead'",
+        use(tx), into(rows), now;
+    if (rows.empty()) return std::nullopt;
+    // seq and transaction_id stay: the same place in the kiosk's order, the same idempotency key.
+    *session_ << "UPDATE outbox SET state = 'pending', reason = '', http_status = 0, reason_code = '',"
+                 " updated_at_ms = ? WHERE transaction_id = ? AND state = 'dead'",
+        use(t), use(tx), now;
+  } catch (const Poco::Exception& e) {
+    throw DeliveryError("outbox retry", path_ + ": " + e.displayText());
+  }
+  return fromRow(rows.front());
 }
 
 void Outbox::recordAttempt(std::int64_t seq) {

@@ -130,7 +130,7 @@ SendResult Sender::sendNext() {
     return SendResult::Retry;
   }
   // Any other answer (4xx, or a 1xx/3xx we never expect) is a refusal that retrying cannot fix.
-  outbox_.markDead(entry->seq, summary);
+  outbox_.markDead(entry->seq, summary, status, deadLetterReasonCode(status, responseBody));
   std::lock_guard lock(mutex_);
   lastError_ = "case system refused transaction " + entry->transactionId + ": " + summary;
   return SendResult::Dead;

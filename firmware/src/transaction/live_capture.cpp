@@ -1,56 +1,74 @@
+#include <algorithm>
 #include <exception>
-
-#include <opencv2/imgproc.hpp>
 
 #include "steps.hpp"
 
 namespace portti::firmware::steps {
 
-double frameSharpness(const cv::Mat& frame) {
-  if (frame.empty()) return 0;
-  cv::Mat grey, lap;
-  if (frame.channels() == 3) cv::cvtColor(frame, grey, cv::COLOR_BGR2GRAY);
-  else grey = frame;
-  cv::Laplacian(grey, lap, CV_64F);
-  cv::Scalar mean, stddev;
-  cv::meanStdDev(lap, mean, stddev);
-  return stddev[0] * stddev[0];
+namespace {
+
+/// The capture is over: its verdict is the chosen frame's quality.
+StepOutcome finishCapture(Transaction& tx) {
+  if (!tx.liveAssessment) {
+    tx.liveCapture = Verdict::NotDone;
+    return StepOutcome::notDone("no capture-quality check installed: the first frame is used");
+  }
+  if (tx.liveAssessment->acceptable) {
+    tx.liveCapture = Verdict::Passed;
+    return StepOutcome::passed();
+  }
+  tx.liveCapture = Verdict::Failed;
+  std::string codes;
+  for (const auto& g : tx.liveAssessment->guidance) codes += (codes.empty() ? "" : ", ") + g;
+  return StepOutcome::failed("no frame passed the capture-quality checks within the budget (" + codes + ")");
 }
 
-StepOutcome captureLive(Transaction& tx, hw::Camera* camera, const Clock& clock, const MachineTimeouts& timeouts) {
+}  // namespace
+
+StepOutcome captureFrame(Transaction& tx, const MachineParts& parts,
+                         std::chrono::steady_clock::time_point deadline, int maxFrames,
+                         std::optional<FrameAssessment>& latest) {
+  latest.reset();
+  hw::Camera* camera = parts.camera;
   if (!camera) return StepOutcome::notDone("no camera configured");
-  const auto deadline = clock.now() + timeouts.captureBudget;
-  int frames = 0;
+  const Clock& clock = *parts.clock;
+  if (!tx.liveFrame.empty() && (clock.now() >= deadline || tx.liveFramesSeen >= maxFrames))
+    return finishCapture(tx);
+  cv::Mat frame;
   try {
-    while (frames < timeouts.captureMaxFrames) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock.now());
-      if (left.count() <= 0 && frames > 0) break;
-      std::optional<hw::Frame> grabbed = camera->grab(std::max(left, std::chrono::milliseconds(1)));
-      cv::Mat frame = grabbed ? grabbed->image : cv::Mat();
-      if (frame.empty()) {
-        if (clock.now() >= deadline) break;
-        continue;
-      }
-      ++frames;
-      const double quality = frameSharpness(frame);
-      if (tx.liveFrame.empty() || quality > tx.liveQuality) {
-        wipeImage(tx.liveFrame);
-        tx.liveFrame = frame;
-        tx.liveQuality = quality;
-      } else {
-        wipeImage(frame);
-      }
-      if (quality >= timeouts.captureGoodEnough) break;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock.now());
+    // Short waits: the machine checks for a removed document and a cancel between frames.
+    std::optional<hw::Frame> grabbed =
+        camera->grab(std::clamp(left, std::chrono::milliseconds(1), std::chrono::milliseconds(250)));
+    if (grabbed) frame = grabbed->image;
+    if (frame.empty()) {
+      if (clock.now() < deadline) return StepOutcome::waiting();
+      const std::string why = camera->status().lastError;
+      return StepOutcome::failed("no camera frame within the capture budget" +
+                                 (why.empty() ? "" : ": " + why));
     }
+    ++tx.liveFramesSeen;
+    if (parts.preview) parts.preview->show(frame);
+    if (!parts.captureAssessor) {
+      // Nothing to choose by: the first frame, unjudged (face.quality stays missing).
+      tx.liveFrame = frame;
+      return finishCapture(tx);
+    }
+    latest = parts.captureAssessor->assess(frame);
   } catch (const std::exception& e) {
-    if (tx.liveFrame.empty()) return StepOutcome::failed(std::string("camera: ") + e.what());
+    wipeImage(frame);
+    if (tx.liveFrame.empty()) return StepOutcome::failed(std::string("live capture: ") + e.what());
+    return finishCapture(tx);
   }
-  if (tx.liveFrame.empty()) {
-    const std::string why = camera->status().lastError;
-    return StepOutcome::failed("no camera frame within the capture budget" + (why.empty() ? "" : ": " + why));
+  if (tx.liveFrame.empty() || latest->score > tx.liveAssessment->score) {
+    wipeImage(tx.liveFrame);
+    tx.liveFrame = frame;
+    tx.liveAssessment = latest;
+  } else {
+    wipeImage(frame);
   }
-  tx.liveCapture = Verdict::Passed;
-  return StepOutcome::passed();
+  if (tx.liveAssessment->acceptable) return finishCapture(tx);
+  return StepOutcome::waiting();
 }
 
 }  // namespace portti::firmware::steps

@@ -26,8 +26,13 @@ StepOutcome resolveAccessKey(Transaction& tx, hw::AccessKeySource& manual, hw::A
 StepOutcome readChip(Transaction& tx, hw::CardReader& reader, const mrtd::pki::TrustStore* trust);
 /// Passive Authentication, DG1 and DG2 parsed, then Chip/Active Authentication (only on a valid PA).
 StepOutcome verifyChip(Transaction& tx, const MachineParts& parts);
-/// Live capture: frames within the budget, the sharpest kept.
-StepOutcome captureLive(Transaction& tx, hw::Camera* camera, const Clock& clock, const MachineTimeouts& timeouts);
+/// Live capture, one frame per call: shows it on the preview, judges it (parts.captureAssessor) and
+/// keeps the best frame so far; `latest` is the judgement of this call's frame (for the guidance).
+/// Pending until a frame passes every quality check, `deadline` passes or `maxFrames` were taken;
+/// then passed when the kept frame is acceptable, failed with its guidance codes otherwise, not done
+/// without an assessor (the first frame is kept, unjudged).
+StepOutcome captureFrame(Transaction& tx, const MachineParts& parts, std::chrono::steady_clock::time_point deadline,
+                         int maxFrames, std::optional<FrameAssessment>& latest);
 /// Face comparison of the chip portrait against the live frame.
 StepOutcome compareFaces(Transaction& tx, FaceComparator* comparator, double threshold);
 /// Morphing attack detection.
@@ -41,8 +46,5 @@ StepOutcome actuate(Transaction& tx, hw::Gate* gate, std::chrono::milliseconds o
 
 /// The applicant message for the end of a transaction.
 std::string closingMessage(const Transaction& tx);
-
-/// Sharpness of a frame (variance of the Laplacian of its grey image): the capture's quality score.
-double frameSharpness(const cv::Mat& frame);
 
 }  // namespace portti::firmware::steps

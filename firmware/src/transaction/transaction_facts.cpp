@@ -10,25 +10,6 @@ namespace portti::firmware {
 
 namespace {
 
-std::optional<int> twoDigits(const std::string& s, std::size_t at) {
-  if (s.size() < at + 2 || !std::isdigit(static_cast<unsigned char>(s[at])) ||
-      !std::isdigit(static_cast<unsigned char>(s[at + 1])))
-    return std::nullopt;
-  return (s[at] - '0') * 10 + (s[at + 1] - '0');
-}
-
-/// YYMMDD with the century chosen by `future`: expiry dates are 20YY; birth dates are the latest
-/// century that does not put the birth after `today`.
-std::optional<Date> mrzDate(const std::string& yymmdd, bool expiry, const Date& today) {
-  auto yy = twoDigits(yymmdd, 0), mm = twoDigits(yymmdd, 2), dd = twoDigits(yymmdd, 4);
-  if (!yy || !mm || !dd) return std::nullopt;
-  int year = 2000 + *yy;
-  if (!expiry && year > today.year) year -= 100;
-  char text[11];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", year, *mm, *dd);
-  return parseDate(text);
-}
-
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -44,12 +25,8 @@ Facts transactionFacts(const Transaction& tx, const Date& today) {
     f.set("doc.type", mrz->documentCode);
     f.set("doc.issuing_state", mrz->issuingState);
     f.set("holder.nationality", mrz->nationality);
-    if (auto expiry = mrzDate(mrz->dateOfExpiry, true, today)) f.set("doc.expiry", *expiry);
-    if (auto birth = mrzDate(mrz->dateOfBirth, false, today)) {
-      int age = today.year - birth->year - ((today.month < birth->month ||
-                                             (today.month == birth->month && today.day < birth->day)) ? 1 : 0);
-      f.set("holder.age", age);
-    }
+    if (auto expiry = mrzDate(mrz->dateOfExpiry, MrzDateKind::Expiry, today)) f.set("doc.expiry", *expiry);
+    if (auto birth = mrzDate(mrz->dateOfBirth, MrzDateKind::Birth, today)) f.set("holder.age", ageOn(*birth, today));
     // The access key used must be the chip's own MRZ (a manual CAN says nothing about it).
     if (tx.accessKey && tx.accessKey->kind == AccessKey::Kind::Mrz) {
       try {
@@ -70,6 +47,11 @@ Facts transactionFacts(const Transaction& tx, const Date& today) {
   f.set("chip.auth", mrtd::toString(tx.chip.chipAuthResult.status));
   f.set("chip.aa", mrtd::toString(tx.chip.activeAuthResult.status));
   if (tx.faceScore) f.set("face.score", *tx.faceScore);
+  // Only a frame the capture-quality checks judged has a quality (none without an assessor).
+  if (tx.liveAssessment && !tx.liveFrame.empty()) {
+    f.set("face.quality", tx.liveAssessment->quality);
+    f.set("face.count", tx.liveAssessment->faces);
+  }
   if (tx.morphScore) f.set("mad.dmad", *tx.morphScore);
   return f;
 }

@@ -107,6 +107,8 @@ class ImageSequenceSource : public FrameSource {
     actual_.fps = o.requested.fps > 0 ? o.requested.fps : 15;
   }
 
+  // Every frame is read from its file again: a test steers what the camera sees by renaming a new
+  // image over one of the files (scripts/ui-test: the traveller far away, then near).
   cv::Mat next() override {
     if (index_ >= files_.size()) {
       if (!options_.loop) return {};

@@ -19,6 +19,8 @@ const char* signalName(Signal signal) {
       return "refuse";
     case Signal::Fault:
       return "fault";
+    case Signal::Attention:
+      return "attention";
   }
   return "fault";
 }
@@ -38,7 +40,7 @@ IndicatorLights::~IndicatorLights() {
 
 void IndicatorLights::apply(Signal signal) {
   const bool red = signal == Signal::Refuse || signal == Signal::Fault;
-  const bool amber = signal == Signal::Busy || signal == Signal::Fault;
+  const bool amber = signal == Signal::Busy || signal == Signal::Fault || signal == Signal::Attention;
   const bool green = signal == Signal::Ready || signal == Signal::Pass;
   // Green last on the way on and first on the way off: never green beside red.
   if (!green) green_->set(false);

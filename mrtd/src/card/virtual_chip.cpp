@@ -71,6 +71,11 @@ ChipSettings ChipSettings::fromConfig(const ChipConfig& config) {
   }
   if (auto v = config.get("bac")) s.bac = parseYesNo("bac", *v);
   if (auto v = config.get("command_chaining")) s.commandChaining = parseYesNo("command_chaining", *v);
+  if (auto v = config.get("pace_fault")) {
+    if (*v != "refuse-set-at" && *v != "chip-error" && *v != "bad-token")
+      throw Error(ErrorArea::File, "chip.conf", "pace_fault: expected refuse-set-at, chip-error or bad-token, got \"" + *v + "\"");
+    s.paceFault = *v;
+  }
   if (auto v = config.get("eac_protected")) {
     s.eacProtected.clear();
     std::string_view rest = *v;
@@ -100,6 +105,7 @@ struct VirtualChip::Impl {
   std::optional<SecureMessaging> session;
   std::optional<BacChip> bac;    // with mrz_information, unless bac=no
   std::optional<PaceChip> pace;  // when EF.CardAccess offers PACE
+  int paceCommands = 0;          // GENERAL AUTHENTICATE commands since MSE:Set AT (for pace_fault)
   std::optional<ChipAuthenticityResponder> authenticity;  // CA and AA with the keys of chip.conf
   std::optional<CommandApdu> chain;  // the links of a command chain received so far (CLA b5)
   Bytes pendingAnswer;               // the rest of an answer announced with 61xx
@@ -125,6 +131,7 @@ struct VirtualChip::Impl {
   Bytes deliver(ResponseApdu r, const CommandApdu& c);
   /// GET RESPONSE: the next piece of the pending answer.
   Bytes getResponse(const CommandApdu& c);
+  ResponseApdu answerPace(const CommandApdu& command);
 
   Bytes answer(ByteView raw);
   ResponseApdu dispatch(const CommandApdu& c, std::size_t responseCap);
@@ -151,6 +158,37 @@ std::uint16_t VirtualChip::Impl::accessTo(const LdsFile* f) const {
   return sw::kOk;
 }
 
+namespace {
+/// The last GENERAL AUTHENTICATE answer with a bit of the chip's token (86) flipped.
+ResponseApdu withCorruptedToken(const ResponseApdu& r) {
+  Bytes objects;
+  for (const Tlv& o : decodeAll(decodeOne(r.data).value)) {
+    Bytes value(o.value.begin(), o.value.end());
+    if (o.tag == 0x86 && !value.empty()) value.back() ^= 0x01;
+    const Bytes encoded = encodeTlv(o.tag, value);
+    objects.insert(objects.end(), encoded.begin(), encoded.end());
+  }
+  return ResponseApdu{encodeTlv(0x7C, objects), r.sw};
+}
+}  // namespace
+
+ResponseApdu VirtualChip::Impl::answerPace(const CommandApdu& command) {
+  const std::string& fault = settings.paceFault;
+  if (command.ins == 0x22) {
+    paceCommands = 0;
+    if (fault == "refuse-set-at") return status(sw::kWrongData);
+  } else if (++paceCommands == 2 && fault == "chip-error") {
+    return status(sw::kUnknown);
+  }
+  ResponseApdu r = pace->answer(command);
+  if (auto established = pace->takeSession()) {
+    if (fault == "bad-token") r = withCorruptedToken(r);
+    session.emplace(std::move(*established));
+    authenticated = true;
+  }
+  return r;
+}
+
 Bytes VirtualChip::Impl::answer(ByteView raw) {
   CommandApdu command;
   try {
@@ -163,14 +201,7 @@ Bytes VirtualChip::Impl::answer(ByteView raw) {
   if (command.ins == kInsGetResponse && (command.cla & ~0x03) == 0x00) return getResponse(command);
   pendingAnswer.clear();
   if (session) return deliver(answerSecured(command), command);
-  if (pace && PaceChip::handles(command)) {
-    const ResponseApdu r = pace->answer(command);
-    if (auto established = pace->takeSession()) {
-      session.emplace(std::move(*established));
-      authenticated = true;
-    }
-    return deliver(r, command);
-  }
+  if (pace && PaceChip::handles(command)) return deliver(answerPace(command), command);
   // Secure messaging bits of CLA (ISO/IEC 7816-4 5.4.1): b4 b3 = 11 means a protected command.
   // Without a session: a BAC chip has no keys to check it with (6988), others know no SM at all.
   if ((command.cla & 0x0C) != 0) return status(bac || pace ? sw::kSmDataObjectsIncorrect : kSmNotSupported).encode();

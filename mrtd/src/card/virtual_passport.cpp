@@ -20,6 +20,7 @@
 #include "portti/mrtd/lds/security_infos.hpp"
 #include "portti/mrtd/mrz.hpp"
 #include "portti/mrtd/pki/issuing.hpp"
+#include "portti/mrtd/tlv.hpp"
 
 namespace portti::mrtd {
 
@@ -89,6 +90,11 @@ std::optional<IssuanceFault> issuanceFaultFromName(const std::string& name) {
   if (name == "wrong-can") return IssuanceFault::WrongCan;
   if (name == "pace-only") return IssuanceFault::PaceOnly;
   if (name == "bac-only") return IssuanceFault::BacOnly;
+  if (name == "pace-refused") return IssuanceFault::PaceRefused;
+  if (name == "pace-chip-error") return IssuanceFault::PaceChipError;
+  if (name == "pace-bad-token") return IssuanceFault::PaceBadToken;
+  if (name == "bad-card-access") return IssuanceFault::BadCardAccess;
+  if (name == "pace-unsupported") return IssuanceFault::PaceUnsupported;
   return std::nullopt;
 }
 
@@ -164,6 +170,15 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
   out.chip.files["EF.COM"] = encodeCom("0107", listed);
   out.chip.files["EF.SOD"] = std::move(sod);
   if (pace) out.chip.files["EF.CardAccess"] = encodeCardAccess({paceInfo});
+  if (pace && spec.fault == IssuanceFault::BadCardAccess) {
+    // The PACEInfo cut short inside a SET of the right length: the file reads, it does not parse.
+    Bytes cut = paceInfo;
+    cut.pop_back();
+    out.chip.files["EF.CardAccess"] = encodeTlv(0x31, cut);
+  }
+  if (pace && spec.fault == IssuanceFault::PaceUnsupported)
+    out.chip.files["EF.CardAccess"] =
+        encodeCardAccess({encodePaceInfo(pace->keyAgreement, pace->mapping, pace->cipher, pace->parameterId, 1)});
 
   ChipConfig& conf = out.chip.config;
   conf.set("mrz_information", mrzInformation(mrz));
@@ -174,6 +189,9 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
   if (spec.fault == IssuanceFault::WrongCan) chipCan[5] = chipCan[5] == '9' ? '0' : static_cast<char>(chipCan[5] + 1);
   conf.set("can", chipCan);
   if (spec.fault == IssuanceFault::PaceOnly) conf.set("bac", "no");
+  if (spec.fault == IssuanceFault::PaceRefused) conf.set("pace_fault", "refuse-set-at");
+  if (spec.fault == IssuanceFault::PaceChipError) conf.set("pace_fault", "chip-error");
+  if (spec.fault == IssuanceFault::PaceBadToken) conf.set("pace_fault", "bad-token");
   conf.set("extended_length", spec.extendedLength ? "yes" : "no");
   conf.set("max_response", spec.extendedLength ? "65536" : "256");
   conf.set("chip_auth_key", kChipAuthKeyFile);

@@ -48,6 +48,9 @@ Pkey rsaKey() {
 }
 
 
+/// The CAN printed on every conformance document.
+constexpr const char* kCan = "123456";
+
 // BSI TR-03111 ecdsa-plain-SHA256: the AA scheme DG14 announces for an EC DG15 key.
 constexpr const char* kEcdsaPlainSha256 = "0.4.0.127.0.7.1.1.4.1.3";
 
@@ -105,6 +108,15 @@ struct Document {
   bool useDefaultCrl = true;
   /// The private keys the chip holds (PEM); empty: the chip has none for that protocol.
   std::string chipAuthKey, activeAuthKey;
+  /// PACE: the chip's EF.CardAccess. nullopt: none, and the document is read by BAC with the key
+  /// seed (the BAC cases). With it the reader holds the MRZ (or the CAN) and chooses as `portti
+  /// read` does: PACE when offered, and a PACE failure ends the read.
+  std::optional<Bytes> cardAccess;
+  bool bac = true;                                ///< the chip answers BAC (false: PACE only)
+  bool readByCan = false;                         ///< the reader gives the CAN instead of the MRZ
+  std::string chipCan = kCan;                     ///< the chip's CAN (another: the reader's is wrong)
+  std::optional<std::string> chipMrzInformation;  ///< the chip's MRZ password, when it differs
+  std::string paceFault;                          ///< chip.conf pace_fault (virtual_chip.hpp)
 };
 
 Bytes fakeJpeg() {
@@ -177,7 +189,7 @@ std::vector<CaseDef> table() {
   std::vector<CaseDef> t;
   auto add = [&](std::string id, std::string group, std::string title, V expected, std::string reason,
                  std::function<void(Fixture&, Document&)> build) {
-    t.push_back({{std::move(id), std::move(group), std::move(title), expected, std::move(reason)}, std::move(build)});
+    t.push_back({{std::move(id), std::move(group), std::move(title), expected, std::move(reason), ""}, std::move(build)});
   };
   auto none = [](Fixture&, Document&) {};
 
@@ -462,6 +474,92 @@ std::vector<CaseDef> table() {
     d.dataGroups[15] = encodeDg15(key.get());
     d.activeAuthKey = ossl::privateKeyPem(key.get());
   });
+
+  // --- PACE (Doc 9303-11 4.4): read as `portti read` reads, PACE whenever EF.CardAccess offers it.
+  // PACE offered but failing ends the read with its reason: a quiet BAC in its place would read
+  // these chips (they all answer BAC with the right MRZ) and make the case fail.
+  auto addPace = [&](std::string id, std::string title, V expected, std::string reason, std::string access,
+                     std::function<void(Fixture&, Document&)> build) {
+    t.push_back({{std::move(id), "PACE", std::move(title), expected, std::move(reason), std::move(access)},
+                 std::move(build)});
+  };
+  const auto offering = [](KeyAgreement ka, PaceMapping m, SymmetricCipher c, int parameterId) {
+    return encodeCardAccess({encodePaceInfo(ka, m, c, parameterId)});
+  };
+  const Bytes gm = offering(KeyAgreement::Ecdh, PaceMapping::Generic, SymmetricCipher::Aes128, 13);
+  addPace("PACE-01", "PACE-ECDH-GM-AES128 on brainpoolP256r1 with the MRZ", V::Valid, "", "PACE-ECDH-GM-AES128",
+          [gm](Fixture&, Document& d) { d.cardAccess = gm; });
+  addPace("PACE-02", "PACE with the CAN (DG1 against the MRZ: not done)", V::Valid, "", "PACE-ECDH-GM-AES128",
+          [gm](Fixture&, Document& d) {
+            d.cardAccess = gm;
+            d.readByCan = true;
+          });
+  addPace("PACE-03", "PACE-only chip (refuses BAC), PACE-DH-GM-AES128 on the RFC 5114 1024-bit group", V::Valid, "",
+          "PACE-DH-GM-AES128", [offering](Fixture&, Document& d) {
+            d.cardAccess = offering(KeyAgreement::Dh, PaceMapping::Generic, SymmetricCipher::Aes128, 0);
+            d.bac = false;
+          });
+  addPace("PACE-04", "PACE-CAM on NIST P-256: the chip proves its DG14 key in the PACE run", V::Valid, "",
+          "PACE-ECDH-CAM-AES128", [offering](Fixture&, Document& d) {
+            d.cardAccess = offering(KeyAgreement::Ecdh, PaceMapping::ChipAuthentication, SymmetricCipher::Aes128, 12);
+          });
+  addPace("PACE-05", "PACE-ECDH-IM-AES256 on NIST P-384 (Integrated Mapping, AES-256 secure messaging)", V::Valid, "",
+          "PACE-ECDH-IM-AES256", [offering](Fixture&, Document& d) {
+            d.cardAccess = offering(KeyAgreement::Ecdh, PaceMapping::Integrated, SymmetricCipher::Aes256, 15);
+          });
+  addPace("PACE-06", "wrong CAN: the chip holds another CAN than the one printed", V::Invalid, "pace.access-denied", "",
+          [gm](Fixture&, Document& d) {
+            d.cardAccess = gm;
+            d.readByCan = true;
+            d.chipCan = "654321";
+          });
+  addPace("PACE-07", "wrong MRZ: the chip's MRZ information differs from the one given", V::Invalid,
+          "pace.access-denied", "", [gm](Fixture&, Document& d) {
+            d.cardAccess = gm;
+            d.chipMrzInformation = "OTHER0000080010100000000";
+          });
+  addPace("PACE-08", "chip refuses MSE:Set AT (6A80), BAC would work", V::Invalid, "pace.mse-set-at", "",
+          [gm](Fixture&, Document& d) {
+            d.cardAccess = gm;
+            d.paceFault = "refuse-set-at";
+          });
+  addPace("PACE-09", "chip answers GENERAL AUTHENTICATE (map nonce) with 6F00, BAC would work", V::Invalid,
+          "pace.general-authenticate", "", [gm](Fixture&, Document& d) {
+            d.cardAccess = gm;
+            d.paceFault = "chip-error";
+          });
+  addPace("PACE-10", "chip's authentication token T_IC does not verify, BAC would work", V::Invalid,
+          "pace.chip-token-invalid", "", [gm](Fixture&, Document& d) {
+            d.cardAccess = gm;
+            d.paceFault = "bad-token";
+          });
+  addPace("PACE-11", "malformed EF.CardAccess (the PACEInfo cut short in a well-formed SET), BAC would work",
+          V::Invalid, "pace.card-access-malformed", "", [](Fixture&, Document& d) {
+            Bytes info = encodePaceInfo(KeyAgreement::Ecdh, PaceMapping::Generic, SymmetricCipher::Aes128, 13);
+            info.pop_back();
+            d.cardAccess = encodeTlv(0x31, info);
+          });
+  addPace("PACE-12", "PACE-CAM clone: data groups copied, another chip key", V::Invalid, "ca.failed", "",
+          [offering](Fixture& fx, Document& d) {
+            d.cardAccess = offering(KeyAgreement::Ecdh, PaceMapping::ChipAuthentication, SymmetricCipher::Aes128, 12);
+            d.chipAuthKey = pem(fx.cloneKey.get());
+          });
+  addPace("PACE-13", "EF.CardAccess offers only unsupported PACE (PACEInfo version 1): BAC, downgrade reported",
+          V::Valid, "access.downgrade", "BAC", [](Fixture&, Document& d) {
+            d.cardAccess = encodeCardAccess(
+                {encodePaceInfo(KeyAgreement::Ecdh, PaceMapping::Generic, SymmetricCipher::Aes128, 13, 1)});
+          });
+  addPace("PACE-14", "EF.CardAccess offers only unsupported PACE, read with the CAN: nothing to run", V::Invalid,
+          "pace.not-available", "", [](Fixture&, Document& d) {
+            d.cardAccess = encodeCardAccess(
+                {encodePaceInfo(KeyAgreement::Ecdh, PaceMapping::Generic, SymmetricCipher::Aes128, 13, 1)});
+            d.readByCan = true;
+          });
+  addPace("PACE-15", "EF.CardAccess shorter than its length field, BAC would work", V::Invalid,
+          "pace.card-access-malformed", "", [gm](Fixture&, Document& d) {
+            d.cardAccess = gm;
+            d.cardAccess->pop_back();
+          });
   return t;
 }
 
@@ -497,6 +595,13 @@ ConformanceOutcome runOne(Fixture& fx, const CaseDef& def) {
     chip.config.set("active_auth_key", "active_auth.key.pem");
     chip.keyFiles["active_auth.key.pem"] = Bytes(d.activeAuthKey.begin(), d.activeAuthKey.end());
   }
+  if (d.cardAccess) {
+    chip.files["EF.CardAccess"] = *d.cardAccess;
+    chip.config.set("can", d.chipCan);
+    if (!d.bac) chip.config.set("bac", "no");
+    if (d.chipMrzInformation) chip.config.set("mrz_information", *d.chipMrzInformation);
+    if (!d.paceFault.empty()) chip.config.set("pace_fault", d.paceFault);
+  }
 
   pki::TrustStore trust;
   if (d.trustCsca) trust.addCertificate(fx.csca.certificate, "conformance CSCA");
@@ -508,15 +613,19 @@ ConformanceOutcome runOne(Fixture& fx, const CaseDef& def) {
   VirtualChip card(std::move(chip));
   SimChannel channel(card, "conformance");
   DocumentReadOptions options;
-  options.readCardAccess = false;
+  options.readCardAccess = d.cardAccess.has_value();
   options.trust = &trust;  // Chip Authentication runs once DG14 passed PA against it
   options.paOptions.at = fx.now;
   options.dataGroups.clear();
   for (int n = 1; n <= 16; ++n) options.dataGroups.push_back(n);
   try {
-    const DocumentRead read = readDocument(channel, bacKeySeed(mrzInformation(access)), options);
+    const DocumentRead read =
+        !d.cardAccess ? readDocument(channel, bacKeySeed(mrzInformation(access)), options)
+        : d.readByCan ? readDocument(channel, AccessKey::cardAccessNumber(kCan), options)
+                      : readDocument(channel, AccessKey::mrz(mrzInformation(access)), options);
+    out.access = read.accessMethod;
     InspectionContext context;
-    context.accessMrz = access;
+    if (!d.readByCan) context.accessMrz = access;
     context.options.at = fx.now;
     const DocumentVerdict v = inspectDocument(read, trust, context);
     out.verdict = v.status;
@@ -546,6 +655,9 @@ ConformanceOutcome runOne(Fixture& fx, const CaseDef& def) {
   const ConformanceCase& c = def.row;
   if (out.verdict != c.expected) {
     out.passed = false;
+  } else if (!c.access.empty() && out.access != c.access) {
+    out.passed = false;
+    out.detail = "read by " + (out.access.empty() ? std::string("nothing") : out.access) + ", not " + c.access;
   } else if (c.expected == VerdictStatus::Valid) {
     // A genuine chip also proves its keys: a valid document with CA or AA not passed is a failure.
     out.passed = out.failures.empty() && (c.reason.empty() || has(out.warnings, c.reason)) && out.chipProved;

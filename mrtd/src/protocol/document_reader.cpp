@@ -303,6 +303,7 @@ AccessPlan planAccess(const CallerKey& caller, const DocumentFile* cardAccess, D
   std::optional<PaceInfo> best;
   bool offered = false;
   std::string note;
+  std::optional<std::string> unreadable;  // why EF.CardAccess could not be parsed
   if (cardAccess) {
     try {
       const SecurityInfos infos = parseCardAccess(cardAccess->bytes);
@@ -310,10 +311,16 @@ AccessPlan planAccess(const CallerKey& caller, const DocumentFile* cardAccess, D
       best = choosePaceInfo(infos);
       if (offered && !best) note = "EF.CardAccess offers only PACE protocols portti does not support";
     } catch (const Error& e) {
-      note = std::string("EF.CardAccess unreadable (") + e.detail() + ")";
+      unreadable = e.detail();
+      note = "EF.CardAccess unreadable (" + *unreadable + ")";
     }
   }
   if (caller.key) {
+    // A chip with an EF.CardAccess nobody can parse may well offer PACE: choosing BAC in its place
+    // would be a downgrade an attacker can cause by garbling the (unsigned) file. Fail closed.
+    if (unreadable)
+      throw Error(ErrorArea::Access, "EF.CardAccess",
+                  "malformed (" + *unreadable + "): PACE cannot be chosen and BAC is not tried in its place");
     if (best) {
       plan.pace = best;
       plan.password = caller.key->mrzInformation ? PacePassword::mrz(*caller.key->mrzInformation)

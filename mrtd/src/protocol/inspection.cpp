@@ -261,6 +261,8 @@ DocumentVerdict inspectDocument(const DocumentRead& read, const pki::TrustStore&
       for (const auto& code : c.codes)
         if (std::find(v.failures.begin(), v.failures.end(), code) == v.failures.end()) v.failures.push_back(code);
   v.warnings = v.passiveAuth.warnings;
+  // BAC although EF.CardAccess advertised PACE: visible in the verdict for policy (QUIRKS.md).
+  if (read.downgrade) v.warnings.push_back("access.downgrade: " + *read.downgrade);
   if (!v.failures.empty()) v.status = VerdictStatus::Invalid;
   else if (v.passiveAuth.status == pki::PaStatus::Indeterminate) v.status = VerdictStatus::Indeterminate;
   else if (v.passiveAuth.status == pki::PaStatus::Valid) v.status = VerdictStatus::Valid;
@@ -271,6 +273,15 @@ DocumentVerdict inspectDocument(const DocumentRead& read, const pki::TrustStore&
 std::string readFailureCode(const Error& e) {
   const std::string& step = e.step();
   const std::string& d = e.detail();
+  // PACE offered but failing ends the read (never a quiet BAC): one code per step.
+  if (step.find("EF.CardAccess") != std::string::npos) return "pace.card-access-malformed";  // parsed or read
+  if (step == "PACE") return "pace.not-available";
+  if (step == "MSE:Set AT (PACE)") return "pace.mse-set-at";
+  if (step.rfind("GENERAL AUTHENTICATE", 0) == 0) {
+    if (d.find("access denied") != std::string::npos) return "pace.access-denied";
+    if (d.find("authentication token does not verify") != std::string::npos) return "pace.chip-token-invalid";
+    return "pace.general-authenticate";
+  }
   if (step.find("EF.COM") != std::string::npos) return "com.malformed";
   if (step.find("EF.SOD") != std::string::npos && d == "file not found") return "sod.missing";
   const auto dg = step.find(" DG");

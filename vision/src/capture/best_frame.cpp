@@ -2,6 +2,10 @@
 
 namespace portti::vision {
 
+double captureScore(const FaceAnalysis& analysis) {
+  return analysis.detection.found ? analysis.quality.score : -1e6;
+}
+
 CaptureResult captureBestFrame(FaceVerifier& verifier, const FrameSource& next, std::chrono::milliseconds budget) {
   CaptureResult best;
   double bestScore = -1e9;
@@ -12,7 +16,7 @@ CaptureResult captureBestFrame(FaceVerifier& verifier, const FrameSource& next, 
     if (frame->empty()) continue;  // a dropped frame is not the end of the stream
     ++best.framesSeen;
     FaceAnalysis a = verifier.assess(*frame);
-    const double score = a.detection.found ? a.quality.score : -1e6;
+    const double score = captureScore(a);
     if (best.frame.empty() || score > bestScore) {
       bestScore = score;
       best.frame = frame->clone();

@@ -79,6 +79,7 @@ void MadModel::save(const std::string& path, const std::vector<std::string>& hea
   if (!out) throw std::runtime_error(path + ": cannot write the MAD model");
   for (const auto& h : header) out << "# " << h << "\n";
   out << std::setprecision(17);
+  if (!featureSet.empty()) out << "feature_set " << featureSet << "\n";
   out << "features " << weights_.size() << "\n";
   out << "threshold " << threshold << "\n";
   out << "bias " << bias_ << "\n";
@@ -96,7 +97,7 @@ void MadModel::save(const std::string& path, const std::vector<std::string>& hea
   if (!out) throw std::runtime_error(path + ": cannot write the MAD model");
 }
 
-MadModel MadModel::load(const std::string& path, std::size_t expectedFeatures) {
+MadModel MadModel::load(const std::string& path, std::size_t expectedFeatures, const std::string& expectedSet) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot read the MAD model");
   MadModel m;
@@ -118,7 +119,9 @@ MadModel MadModel::load(const std::string& path, std::size_t expectedFeatures) {
       while (s >> d) v.push_back(d);
       if (!s.eof()) throw fail("not a number in " + key);
     };
-    if (key == "features") {
+    if (key == "feature_set") {
+      if (!(s >> m.featureSet)) throw fail("bad feature set");
+    } else if (key == "features") {
       if (!(s >> features)) throw fail("bad feature count");
     } else if (key == "threshold") {
       if (!(s >> m.threshold)) throw fail("bad threshold");
@@ -138,6 +141,12 @@ MadModel MadModel::load(const std::string& path, std::size_t expectedFeatures) {
     } else {
       throw fail("unknown key " + key);
     }
+  }
+  if (m.featureSet.empty()) m.featureSet = expectedSet.substr(0, expectedSet.find('-')) + "-1";  // before the line existed
+  if (m.featureSet != expectedSet || (features != 0 && features != expectedFeatures)) {
+    throw std::runtime_error(path + ": a MAD model for feature set " + m.featureSet + " (" + std::to_string(features) +
+                             " features); this portti computes " + expectedSet + " (" + std::to_string(expectedFeatures) +
+                             "): make it again with portti face mad-train");
   }
   if (features != expectedFeatures || m.mean_.size() != features || m.scale_.size() != features ||
       m.weights_.size() != features || !haveThreshold || !haveBias) {

@@ -1,5 +1,6 @@
 #include "portti/vision/mad/smad.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bitset>
 #include <cmath>
@@ -26,7 +27,7 @@ std::array<int, 256> uniformBins() {
 
 }  // namespace
 
-std::vector<double> smadFeatures(const FaceAnalysis& document) {
+std::vector<double> smadFeatures(const cv::Mat& photo, const FaceAnalysis& document) {
   if (document.chip.empty()) throw FaceError("S-MAD: no face found in the document photo");
   static const auto bins = uniformBins();
   cv::Mat grey;
@@ -63,8 +64,11 @@ std::vector<double> smadFeatures(const FaceAnalysis& document) {
   for (int y = 0; y < residual.rows; ++y)
     for (int x = 0; x < residual.cols; ++x) m4 += std::pow(residual.at<float>(y, x) - mean[0], 4);
   m4 /= static_cast<double>(residual.total());
-  f[kSmadFeatures - 2] = stddev[0];
-  f[kSmadFeatures - 1] = stddev[0] > 1e-9 ? m4 / std::pow(stddev[0], 4) : 0.0;
+  constexpr std::size_t kResidual = 16 * 59;
+  f[kResidual] = stddev[0];
+  f[kResidual + 1] = stddev[0] > 1e-9 ? m4 / std::pow(stddev[0], 4) : 0.0;
+  const auto cues = compressionCues(photo, document.detection.subject.box);
+  std::copy(cues.begin(), cues.end(), f.begin() + kResidual + 2);
   return f;
 }
 

@@ -7,6 +7,10 @@
 //   GET  /api/diagnostics           technician: the diagnostics report
 //   POST /api/diagnostics/self-test technician: run the self-test
 //   POST /api/sim/document {"present": true|false, "chip": DIR}   technician, sim reader only
+//   GET  /api/camera/preview.jpg    the live capture's newest frame (small JPEG, no-store): only
+//                                   while the capture runs (404 otherwise), only to the kiosk's own
+//                                   screen (a loopback client, 403 otherwise)
+//   dead letters and officer call-outs: web/desk_api.hpp
 // Technician requests carry "Authorization: Bearer TOKEN" or "X-Technician-Pin: PIN". After
 // `maxFailures` wrong credentials the technician endpoints lock for `lockout`; every client is
 // limited to `requestsPerMinute`. Answers never hold personal data.
@@ -14,7 +18,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -24,6 +27,8 @@
 #include "portti/firmware/diagnostics.hpp"
 #include "portti/firmware/kiosk_config.hpp"
 #include "portti/firmware/state_machine.hpp"
+#include "portti/firmware/transaction/live_preview.hpp"
+#include "portti/firmware/web/desk_api.hpp"
 
 namespace Poco::Net {
 class HTTPServer;
@@ -50,25 +55,16 @@ class TechnicianAuth {
   std::chrono::steady_clock::time_point lockedUntil_{};
 };
 
-/// Requests per minute per client address (sliding window).
-class RequestRateLimiter {
- public:
-  explicit RequestRateLimiter(int perMinute) : perMinute_(perMinute) {}
-  bool allow(const std::string& client, std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
-
- private:
-  int perMinute_;
-  std::mutex mutex_;
-  std::map<std::string, std::deque<std::chrono::steady_clock::time_point>> seen_;
-};
-
 /// The simulated document on a sim reader: put on / taken off, and which chip it is.
 using SimDocumentControl = std::function<std::string(bool present, const std::string& chipDir)>;
 
-/// Latest state change, with waiting for a newer one (the UI's long poll).
+/// Latest state change, with waiting for a newer one (the UI's long poll). The feed numbers what
+/// it publishes itself (state changes and kiosk events), one up each.
 class StateFeed {
  public:
   void publish(const StateChange& change);
+  /// A kiosk event ("officer_called") beside the state: the latest state again, carrying `event`.
+  void publishEvent(const std::string& event);
   /// The newest change with sequence > after, waiting up to `timeout`; the newest one otherwise.
   StateChange waitNewer(std::uint64_t after, std::chrono::milliseconds timeout);
   StateChange latest() const;
@@ -78,6 +74,7 @@ class StateFeed {
 
  private:
   bool closed_ = false;
+  std::uint64_t sequence_ = 0;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   StateChange latest_;
@@ -94,6 +91,8 @@ class ApiServer {
     Diagnostics* diagnostics = nullptr;
     SimDocumentControl simDocument;  ///< empty unless the reader is simulated
     RecentErrors* errors = nullptr;
+    const LivePreview* preview = nullptr;  ///< none: no preview endpoint
+    web::DeskParts desk;  ///< dead letters and officer call-outs
   };
   /// Binds `config.bind:config.port` (port 0: any free port). Throws Poco::Exception.
   ApiServer(const ApiConfig& config, Parts parts);

@@ -28,6 +28,13 @@ struct AuditError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// One record's place in the chain: its sequence number and hash (hex). A signed result carries
+/// the anchor of its decision record, so a log cut off before that record is noticed.
+struct AuditAnchor {
+  std::uint64_t seq = 0;
+  std::string hash;
+};
+
 class AuditLog {
  public:
   struct Options {
@@ -44,10 +51,10 @@ class AuditLog {
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;
 
-  /// Appends one record and fsyncs it before returning; returns its hash (hex). `event` is a
+  /// Appends one record and fsyncs it before returning; returns its anchor. `event` is a
   /// lower-case name (`decision`, `rules_reloaded`, `gate_opened`). Throws AuditError when a field
   /// is personal data or the write fails (the file is cut back to the last whole record).
-  std::string append(const std::string& event, const Poco::JSON::Object& fields);
+  AuditAnchor append(const std::string& event, const Poco::JSON::Object& fields);
 
   /// The hash of the last record (the chain's head, hex) and the next sequence number: a result
   /// that carries the head anchors the log, so cutting records off its end is noticed too.
@@ -55,7 +62,7 @@ class AuditLog {
   std::uint64_t nextSeq() const;
 
  private:
-  std::string appendLocked(const std::string& event, const Poco::JSON::Object& fields);
+  AuditAnchor appendLocked(const std::string& event, const Poco::JSON::Object& fields);
 
   std::filesystem::path path_;
   Options options_;

@@ -18,11 +18,13 @@
 #include "portti/hw/camera.hpp"
 #include "portti/hw/card_reader.hpp"
 #include "portti/hw/gate.hpp"
+#include "portti/hw/indicator_lights.hpp"
 #include "portti/mrtd/pki/trust_store.hpp"
 
 namespace portti::firmware {
 
 class Outbox;
+class OfficerDesk;
 class Sender;
 class RuleFile;
 
@@ -60,12 +62,14 @@ struct DiagnosticsSources {
   hw::Camera* camera = nullptr;
   hw::Gate* gate = nullptr;
   hw::AccessKeySource* mrzReader = nullptr;
+  hw::IndicatorLights* lights = nullptr;
   const mrtd::pki::TrustStore* trust = nullptr;
   std::vector<std::string> trustPaths;
   Outbox* outbox = nullptr;
   Sender* sender = nullptr;
   RuleFile* rules = nullptr;
   RecentErrors* errors = nullptr;
+  OfficerDesk* officer = nullptr;  ///< open call-outs
   std::function<std::uint64_t()> transactionsDone;
 };
 

@@ -3,6 +3,7 @@
 // any value: a rule that needs a missing fact never passes (fail closed).
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +24,8 @@ struct Date {
 std::optional<Date> parseDate(std::string_view text);
 /// "YYYY-MM-DD".
 std::string formatDate(const Date& date);
+/// The UTC calendar date of a moment.
+Date utcDate(std::chrono::system_clock::time_point t);
 /// Today's date in UTC.
 Date todayUtc();
 

@@ -2,7 +2,8 @@
 //
 //   [kiosk]        id, mode (egate | service-point), data_dir
 //   [devices]      reader (sim:DIR | pcsc[:NAME] | nfc[:CONN]), mrz_reader (sim:DIR | none),
-//                  camera (sim:IMAGE | none), gate (sim | none)
+//                  camera (sim:IMAGE | none), gate (sim | none),
+//                  lights (the indicator lamps: sim | gpio:CHIP:RED,AMBER,GREEN | none)
 //   [trust]        path (a folder, certificate or master list; several separated by ','), crl
 //   [rules]        file
 //   [outbox]       path (SQLite file)
@@ -10,8 +11,10 @@
 //   [result]       include_images (default false), pseudonym_key (hex, 32 bytes; default: a random
 //                  key kept in data_dir/pseudonym.key)
 //   [api]          bind (default 127.0.0.1), port (default 8480), technician_pin, technician_token,
-//                  max_failures (default 5), lockout_seconds (default 300), requests_per_minute (120)
-//   [timeouts]     <state>_ms for each state ("chip_read_ms = 15000"), capture_budget_ms
+//                  max_failures (default 5), lockout_seconds (default 300), requests_per_minute (120),
+//                  officer_calls_per_minute (6; POST /api/officer per client)
+//   [timeouts]     <state>_ms for each state ("chip_read_ms = 15000"), capture_budget_ms, gate_open_ms
+//                  (how long an accepted traveller has to pass, default 8000)
 //   [face]         config (vision's face.conf; absent: no face comparator, the step stays not done)
 //   [thresholds]   face (default: the face config's threshold, else 0.62)
 //   [morph]        model (the D-MAD model; none: the step is not done), threshold (default: the model's)
@@ -49,6 +52,7 @@ struct ApiConfig {
   int maxFailures = 5;
   std::chrono::seconds lockout{300};
   int requestsPerMinute = 120;
+  int officerCallsPerMinute = 6;  ///< POST /api/officer per client, beside requestsPerMinute
   std::filesystem::path uiRoot;  ///< the kiosk UI's files (ui/), served at /; none when empty
 };
 
@@ -61,6 +65,7 @@ struct KioskConfig {
   std::string mrzReader = "none";
   std::string camera = "none";
   std::string gate = "none";
+  std::string lights = "none";  ///< the indicator lamps (hw::openIndicatorLights)
   std::vector<std::string> trustPaths;
   std::string crl;
   std::filesystem::path rulesFile;

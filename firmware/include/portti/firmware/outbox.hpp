@@ -28,7 +28,15 @@ struct OutboxEntry {
   int attempts = 0;
   std::string reason;  ///< dead letters: why the case system refused it
   std::int64_t enqueuedAtMs = 0;
+  int httpStatus = 0;      ///< dead letters: the refusing answer's HTTP status
+  std::string reasonCode;  ///< dead letters: a short code for it (deadLetterReasonCode)
+  std::int64_t updatedAtMs = 0;  ///< the last change (for a dead letter: when it was refused)
 };
+
+/// The reason code of a refusal: the answer's own `"code"` when it is a short snake_case word
+/// (the case API's optional error code), else one named after the status ("unprocessable",
+/// "conflict", ..., "http_418"). Holds nothing of the answer's free text.
+std::string deadLetterReasonCode(int httpStatus, const std::string& responseBody);
 
 struct OutboxOptions {
   /// SQLite max_page_count; 0 = unlimited. Caps the file so "disk full" can be shown in tests.
@@ -53,7 +61,13 @@ class Outbox {
   /// The oldest pending entry, if any.
   std::optional<OutboxEntry> nextPending();
   void markDelivered(std::int64_t seq);
-  void markDead(std::int64_t seq, const std::string& reason);
+  void markDead(std::int64_t seq, const std::string& reason, int httpStatus = 0,
+                const std::string& reasonCode = {});
+  /// A technician's retry: the dead letter goes back to pending with its sequence number and
+  /// transaction id (the idempotency key) unchanged, so it is sent again before every entry
+  /// enqueued after it (the outbox's order) and the case system still deduplicates it. Returns
+  /// the entry as it was (dead); nullopt when no dead letter has that id.
+  std::optional<OutboxEntry> retryDead(const std::string& transactionId);
   /// Counts a failed attempt that will be retried (5xx, network).
   void recordAttempt(std::int64_t seq);
 

@@ -12,6 +12,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include "portti/firmware/audit_log.hpp"
 #include "portti/firmware/result_signer.hpp"
 #include "portti/firmware/transaction.hpp"
 
@@ -26,17 +27,19 @@ struct ResultOptions {
 
 /// The document number goes out as Pseudonymizer(key).pseudonym(issuing state "/" number): the same
 /// document gives the same pseudonym across one fleet's kiosks (same key) and nothing to anyone else.
-/// "YYMMDD" expiry to "YYYY-MM-DD" (expiry years are 20YY); empty when malformed.
-std::string expiryDate(const std::string& yymmdd);
+/// The expiry goes out as "YYYY-MM-DD" (facts.hpp mrzDate, the century nearest the transaction's
+/// date), empty when the MRZ field is not a date.
 
 class ResultBuilder {
  public:
   explicit ResultBuilder(ResultOptions options);
 
-  /// The result as JSON (key order fixed, so the same transaction gives the same bytes).
-  Poco::JSON::Object::Ptr build(const Transaction& tx) const;
+  /// The result as JSON (key order fixed, so the same transaction gives the same bytes); keys are
+  /// snake_case throughout. `audit`: the anchor of the transaction's decision record in the audit
+  /// log, carried as "audit": {"seq", "hash"} so a log cut off before it is detected.
+  Poco::JSON::Object::Ptr build(const Transaction& tx, const std::optional<AuditAnchor>& audit = std::nullopt) const;
   /// build() as compact text: what is signed and stored.
-  std::string buildText(const Transaction& tx) const;
+  std::string buildText(const Transaction& tx, const std::optional<AuditAnchor>& audit = std::nullopt) const;
 
  private:
   ResultOptions options_;

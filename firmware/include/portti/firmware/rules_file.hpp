@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,6 +38,13 @@ class RuleFile {
   /// Refused: the rules in force stay and lastErrors() says why (line:column).
   Reload reloadIfChanged();
 
+  /// Called after each reload that was tried (Reloaded or Refused) with the rules in force and,
+  /// when refused, the errors (line 0: the file could not be read). The audit log's hook: it runs
+  /// on the reloading thread, outside the lock. Set it before the file is shared between threads.
+  using ReloadListener =
+      std::function<void(Reload outcome, const RuleSet& inForce, const std::vector<RuleError>& errors)>;
+  void onReload(ReloadListener listener) { listener_ = std::move(listener); }
+
   /// The rules in force.
   std::shared_ptr<const RuleSet> current() const;
   /// Errors of the last refused reload (empty after a good one), formatted "path:line:col: msg".
@@ -59,6 +67,7 @@ class RuleFile {
   std::shared_ptr<const RuleSet> current_;
   Stamp seen_;
   std::vector<std::string> lastErrors_;
+  ReloadListener listener_;
 };
 
 }  // namespace portti::firmware

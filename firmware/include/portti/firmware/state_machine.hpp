@@ -38,7 +38,12 @@ struct StateChange {
   std::string detail;          ///< why (a step's reason, a timeout, a cancellation)
   std::optional<Outcome> outcome;  ///< set from the decision on
   std::vector<std::string> reasons;  ///< the decision's reason codes (rule codes, never personal data)
+  /// Live capture only: what the traveller should do now (guidance codes, most important first) and
+  /// where the face is in the newest frame; republished after every frame judged.
+  std::vector<std::string> guidance;
+  std::optional<FaceBox> faceBox;
   std::chrono::system_clock::time_point at{};
+  std::string event;  ///< a kiosk event published beside the state ("officer_called"); empty for a change
 };
 
 using StateListener = std::function<void(const StateChange&)>;
@@ -58,10 +63,11 @@ struct MachineTimeouts {
       {TransactionState::Actuation, std::chrono::seconds(5)},
       {TransactionState::Reset, std::chrono::seconds(30)},
   };
-  /// Live capture: frames are taken for this long and the best one kept (ends early at `goodEnough`).
-  std::chrono::milliseconds captureBudget{1500};
-  int captureMaxFrames = 10;
-  double captureGoodEnough = 1e9;
+  /// Live capture: frames are judged for this long (or up to `captureMaxFrames`) and the best one
+  /// kept; it ends at the first frame that passes every quality check. Long enough for a traveller
+  /// to follow the guidance ("move closer").
+  std::chrono::milliseconds captureBudget{5000};
+  int captureMaxFrames = 600;  // a bound for tests and benchmarks: the budget ends a real capture first
   std::chrono::milliseconds timeout(TransactionState state) const;
 };
 
@@ -71,6 +77,8 @@ struct MachineParts {
   hw::CardReader* reader = nullptr;
   hw::AccessKeySource* mrzReader = nullptr;  ///< the document (OCR) reader; manual entry is built in
   hw::Camera* camera = nullptr;
+  CaptureAssessor* captureAssessor = nullptr;  ///< judges live frames; none: the first frame, unjudged
+  FramePreview* preview = nullptr;             ///< the kiosk screen's live preview
   hw::Gate* gate = nullptr;
   FaceComparator* faceComparator = nullptr;
   MorphDetector* morphDetector = nullptr;
@@ -145,6 +153,7 @@ class TransactionMachine {
   std::unique_ptr<Inputs> inputs_;
   hw::ManualEntry manual_;  // keys typed at the UI
   StateChange last_;
+  std::optional<FrameAssessment> latestFrame_;  // the live capture's newest judged frame (guidance)
 };
 
 }  // namespace portti::firmware

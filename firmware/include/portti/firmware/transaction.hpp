@@ -14,6 +14,7 @@
 #include "portti/mrtd/bytes.hpp"
 #include "portti/mrtd/mrz.hpp"
 #include "portti/firmware/rules_eval.hpp"
+#include "portti/firmware/transaction/frame_assessment.hpp"
 #include "portti/hw/access_key_source.hpp"
 #include "portti/mrtd/protocol/authenticity.hpp"
 #include "portti/mrtd/pki/passive_auth.hpp"
@@ -84,7 +85,8 @@ struct Transaction {
   std::optional<AccessKey> accessKey;
   ChipEvidence chip;
   cv::Mat liveFrame;          ///< the best frame of the live capture
-  double liveQuality = 0;     ///< its quality score
+  std::optional<FrameAssessment> liveAssessment;  ///< its quality; none when nothing judged it
+  int liveFramesSeen = 0;
   Verdict liveCapture = Verdict::NotDone;
   std::optional<double> faceScore;
   Verdict face = Verdict::NotDone;

@@ -11,10 +11,12 @@
 
 namespace portti::hw {
 
-/// What the lamps say. Ready: green; Busy: amber; Pass: green; Refuse: red; Fault: red + amber.
-enum class Signal { Off, Ready, Busy, Pass, Refuse, Fault };
+/// What the lamps say. Ready: green; Busy: amber; Pass: green; Refuse: red; Fault: red + amber;
+/// Attention (an officer has been called): amber, with green off so nobody is waved through. Three
+/// lamps cannot tell Attention from Busy by sight: a site that needs both wires a flashing amber.
+enum class Signal { Off, Ready, Busy, Pass, Refuse, Fault, Attention };
 
-/// "off", "ready", "busy", "pass", "refuse", "fault".
+/// "off", "ready", "busy", "pass", "refuse", "fault", "attention".
 const char* signalName(Signal signal);
 
 class IndicatorLights {

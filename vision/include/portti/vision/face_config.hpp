@@ -29,6 +29,11 @@ struct FaceConfig {
   /// Reads `key = value` lines ('#' comments); relative paths are taken from the file's folder.
   /// Throws std::runtime_error naming the file and line of anything it does not understand.
   static FaceConfig load(const std::string& path);
+  /// Sets `threshold` (with `note` as the line's comment) and `target_fmr` in the file at `path`, keeping
+  /// every other line and comment as it is; a key the file lacks is appended. The threshold is rounded up
+  /// to 4 decimals (it still refuses every score the exact one refuses) and returned. The file is replaced
+  /// by rename, so a reader sees the old or the new file, never half of one. Throws std::runtime_error.
+  static double writeThreshold(const std::string& path, double threshold, double targetFmr, const std::string& note);
 };
 
 }  // namespace portti::vision

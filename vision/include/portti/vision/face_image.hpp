@@ -43,7 +43,9 @@ struct EncodedPortrait {
 };
 
 /// Scales `image` to `width` pixels wide (keeping its aspect ratio) and encodes it as JPEG or JPEG 2000,
-/// lowering the quality until it fits `maxBytes` (or the lowest quality is reached).
+/// lowering the quality until it fits `maxBytes` (or the lowest quality is reached): JPEG from quality 90
+/// in steps of 5, JPEG 2000 by a binary search for the largest rate that fits (both land in ICAO's
+/// 15-20 KB band for a 480 px portrait and 20 KB).
 EncodedPortrait encodeChipPortrait(const cv::Mat& image, int width = 480, std::size_t maxBytes = 20000,
                                    ImageFormat format = ImageFormat::Jpeg);
 

@@ -10,6 +10,7 @@
 #include <opencv2/core.hpp>
 
 #include "portti/firmware/transaction.hpp"
+#include "portti/firmware/transaction/frame_assessment.hpp"
 #include "portti/hw/card_reader.hpp"
 
 namespace portti::firmware {
@@ -28,6 +29,24 @@ class SystemClock : public Clock {
   std::chrono::system_clock::time_point wallNow() const override { return std::chrono::system_clock::now(); }
 };
 
+
+/// Judges live frames for capture (vision's quality checks). Cheap enough for every frame: no template.
+class CaptureAssessor {
+ public:
+  virtual ~CaptureAssessor() = default;
+  /// Throws std::exception when the frame cannot be judged.
+  virtual FrameAssessment assess(const cv::Mat& frame) = 0;
+};
+
+/// Where the capture step shows the traveller what the camera sees (the kiosk screen's preview).
+class FramePreview {
+ public:
+  virtual ~FramePreview() = default;
+  /// The newest frame of the capture in progress.
+  virtual void show(const cv::Mat& frame) = 0;
+  /// The capture is over: forget every frame.
+  virtual void clear() = 0;
+};
 
 /// Face comparison of the chip portrait and the live frame; a similarity score in [0, 1].
 class FaceComparator {

@@ -12,6 +12,7 @@
 //                  PACE (Doc 9303-11 4.4, PaceChip of protocol/pace.hpp) for every PACEInfo of the
 //                  chip's EF.CardAccess, with the MRZ (mrz_information) and the CAN (can); PACE-CAM with
 //                  the key chip_auth_key names. Success starts 3DES or AES secure messaging.
+//                  chip.conf pace_fault makes it fail on purpose (ChipSettings::paceFault).
 //   MUTUAL AUTH.   BAC (Doc 9303-11 4.3, via BacChip of protocol/bac.hpp) when chip.conf has
 //                  mrz_information: K_seed = first 16 bytes of SHA-1(mrz_information). Wrong key:
 //                  6300; a chip without BAC: 6D00. Success starts 3DES secure messaging.
@@ -53,6 +54,10 @@ struct ChipSettings {
   bool bac = true;                            ///< answers BAC (with mrz_information); `bac=no`: PACE only
   bool commandChaining = true;                ///< takes command chains (CLA b5); `command_chaining=no`: 6884
   std::vector<int> eacProtected{3, 4};       ///< data groups refused with 6982
+  /// A PACE fault (`pace_fault`), for conformance cases and demos: "refuse-set-at" (MSE:Set AT
+  /// answers 6A80), "chip-error" (GENERAL AUTHENTICATE's mapping step answers 6F00), "bad-token"
+  /// (the chip's authentication token T_IC has a bit flipped). Empty: none.
+  std::string paceFault;
 
   /// Reads the keys of chip.conf; throws Error{File, "chip.conf"} on a bad value.
   static ChipSettings fromConfig(const ChipConfig& config);

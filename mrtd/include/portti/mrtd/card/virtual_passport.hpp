@@ -32,6 +32,12 @@ enum class IssuanceFault {
   WrongCan,  ///< the chip's CAN differs from the one recorded (printed) for the document
   PaceOnly,  ///< the chip refuses BAC
   BacOnly,   ///< no EF.CardAccess: the chip offers BAC only
+  // PACE failures: the reader must end the read with the reason, never fall back to BAC.
+  PaceRefused,     ///< MSE:Set AT answers 6A80 (chip.conf pace_fault=refuse-set-at)
+  PaceChipError,   ///< GENERAL AUTHENTICATE's mapping step answers 6F00 (pace_fault=chip-error)
+  PaceBadToken,    ///< the chip's authentication token does not verify (pace_fault=bad-token)
+  BadCardAccess,   ///< EF.CardAccess whose PACEInfo is cut short: not a SecurityInfos SET
+  PaceUnsupported, ///< EF.CardAccess offers only a PACEInfo portti does not run (version 1)
 };
 
 /// "bad-dg-hash", ... as on the command line; nullopt for an unknown name.

@@ -50,7 +50,8 @@ struct DocumentVerdict {
   pki::PassiveAuthResult passiveAuth;
   std::vector<InspectionCheck> checks;  ///< in the order of the list above
   std::vector<std::string> failures;    ///< reason codes of every failed check, in check order
-  std::vector<std::string> warnings;    ///< e.g. a stale CRL ("crl.past-next-update: ...")
+  std::vector<std::string> warnings;    ///< e.g. a stale CRL ("crl.past-next-update: ..."), a BAC
+                                        ///< read although PACE was advertised ("access.downgrade: ...")
   std::vector<std::string> notes;       ///< e.g. "DG3 not read: EAC required"
 
   /// The check of this name, or nullptr.
@@ -72,7 +73,10 @@ DocumentVerdict inspectDocument(const DocumentRead& read, const pki::TrustStore&
 
 /// The reason code of a read that failed before there was a document to inspect:
 /// com.malformed (EF.COM broken), com.listed-dg-absent (a DG EF.COM lists is not on the chip),
-/// sod.missing, dgN.wrong-length (a file shorter than its length field), else read.<area>.
+/// sod.missing, dgN.wrong-length (a file shorter than its length field); PACE offered but failing:
+/// pace.card-access-malformed, pace.not-available (a CAN and no PACE portti runs), pace.mse-set-at,
+/// pace.access-denied (wrong MRZ / CAN), pace.chip-token-invalid, pace.general-authenticate (the
+/// chip refused a step or answered badly); else read.<area>.
 std::string readFailureCode(const Error& error);
 
 /// ISO 3166-1 alpha-2 of a Doc 9303-3 issuing State / nationality code ("D" -> "DE", "FIN" ->

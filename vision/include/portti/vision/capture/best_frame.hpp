@@ -22,6 +22,11 @@ struct CaptureResult {
   int framesSeen = 0;
 };
 
+/// How a frame ranks among the frames of one capture (higher is better): its quality score, far below
+/// any face when it has none. A caller with its own loop (the kiosk publishes guidance between frames)
+/// chooses with the same measure.
+double captureScore(const FaceAnalysis& analysis);
+
 /// Assesses frames until one is acceptable (then describes it and returns) or `budget` has passed
 /// or the source ends; then returns the best frame seen, not captured, with its reasons.
 CaptureResult captureBestFrame(FaceVerifier& verifier, const FrameSource& next, std::chrono::milliseconds budget);

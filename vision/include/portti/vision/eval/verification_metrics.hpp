@@ -25,4 +25,13 @@ struct VerificationMetrics {
 VerificationMetrics verificationMetrics(std::vector<double> genuine, std::vector<double> impostor,
                                         double configuredThreshold);
 
+/// The lowest threshold whose FMR is at most `maxFmr` (just above the impostor score it must refuse), with
+/// its rates. Throws std::invalid_argument when either list is empty.
+OperatingPoint operatingPointAtFmr(std::vector<double> genuine, std::vector<double> impostor, double maxFmr);
+
+/// The DET curve in rising threshold order: a point at every genuine score (where FNMR steps) and at
+/// twenty FMR levels per decade down to one impostor pair, so that millions of impostor pairs still give
+/// a curve of a few thousand points. Throws std::invalid_argument when either list is empty.
+std::vector<OperatingPoint> verificationDetCurve(std::vector<double> genuine, std::vector<double> impostor);
+
 }  // namespace portti::vision

@@ -15,6 +15,8 @@ namespace portti::vision {
 
 /// 128 squared descriptor differences, the euclidean distance, the landmark shape deviation.
 constexpr std::size_t kDmadFeatures = 130;
+/// The feature set's name in model files (mad_model.hpp); models without the line are dmad-1.
+constexpr const char* kDmadFeatureSet = "dmad-1";
 
 /// Throws FaceError when either analysis lacks a descriptor.
 std::vector<double> dmadFeatures(const FaceAnalysis& document, const FaceAnalysis& live);

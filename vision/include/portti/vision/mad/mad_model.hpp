@@ -20,9 +20,10 @@ class MadModel {
   /// score with training BPCER <= `trainingBpcer`. Throws std::invalid_argument without both classes.
   static MadModel train(const std::vector<MadExample>& examples, double trainingBpcer = 0.05);
 
-  /// Reads the text model; throws std::runtime_error naming the file and what is wrong, or when its
-  /// feature count is not `features`.
-  static MadModel load(const std::string& path, std::size_t features);
+  /// Reads the text model; throws std::runtime_error naming the file and what is wrong, or when it was
+  /// made for another feature set than `featureSet` ("smad-2": a file without a feature_set line is
+  /// version 1 of its kind, "smad-1") or another feature count than `features`.
+  static MadModel load(const std::string& path, std::size_t features, const std::string& featureSet);
   /// `header`: comment lines (without '#') saying how the model was made.
   void save(const std::string& path, const std::vector<std::string>& header) const;
 
@@ -33,6 +34,7 @@ class MadModel {
   std::size_t featureCount() const { return weights_.size(); }
 
   double threshold = 0.5;
+  std::string featureSet;  ///< which features it scores ("dmad-1", "smad-2"): saved as feature_set
   std::vector<std::string> trainingIdentities;  ///< mad-eval leaves these out (CLARIFICATIONS 15)
 
  private:
