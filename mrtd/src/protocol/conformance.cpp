@@ -542,7 +542,7 @@ std::vector<CaseDef> table() {
   addPace("PACE-12", "PACE-CAM clone: data groups copied, another chip key", V::Invalid, "ca.failed", "",
           [offering](Fixture& fx, Document& d) {
             d.cardAccess = offering(KeyAgreement::Ecdh, PaceMapping::ChipAuthentication, SymmetricCipher::Aes128, 12);
-            d.chipAuthKey = pem(fx.cloneKey.get());
+            d.chipAuthKey = ossl::privateKeyPem(fx.cloneKey.get());
           });
   addPace("PACE-13", "EF.CardAccess offers only unsupported PACE (PACEInfo version 1): BAC, downgrade reported",
           V::Valid, "access.downgrade", "BAC", [](Fixture&, Document& d) {
