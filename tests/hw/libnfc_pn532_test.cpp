@@ -89,9 +89,10 @@ TEST_F(LibnfcPn532, ExtendedLengthResponseFailsCleanlyOnThisPath) {
   ASSERT_TRUE(reader.waitForCard(2s));
   reader.transmit(CommandApdu{0x00, 0xA4, 0x02, 0x0C, fromHex("011E"), 0});
   const std::size_t activations = emulator.stats().activations;
-  // Le = 1000 (extended): the 1002-byte response does not fit the PN532 / libnfc buffer.
+  // Le = 1000 (extended): the 1002-byte response does not fit the PN532 / libnfc buffer. (sent
+  // raw: transmit() on this link would cap Ne at 256 and fetch more with GET RESPONSE)
   try {
-    reader.transmit(CommandApdu{0x00, 0xB0, 0x00, 0x00, {}, 1000});
+    reader.transmitRaw(CommandApdu{0x00, 0xB0, 0x00, 0x00, {}, 1000}.encode());
     FAIL() << "an extended-length response came through libnfc";
   } catch (const Error& e) {
     EXPECT_EQ(e.area(), ErrorArea::Transport);

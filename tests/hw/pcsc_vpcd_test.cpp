@@ -129,6 +129,8 @@ TEST_F(PcscVpcd, PlainPcscPicksTheReaderHoldingACard) {
 TEST_F(PcscVpcd, CarriesExtendedLengthApdus) {
   insert();
   PcscReader reader(pcscd_->readerName());
+  // Extended length is the caller's choice (short APDUs by default: transmit() would cap Ne at 256).
+  reader.setLimits(portti::mrtd::ChannelLimits{4 + 3 + 65535 + 2, 65538, true});
   ASSERT_TRUE(reader.waitForCard(5s));
   reader.transmit(CommandApdu{0x00, 0xA4, 0x02, 0x0C, fromHex("011E"), 0});
   auto r = reader.transmit(CommandApdu{0x00, 0xB0, 0x00, 0x00, {}, 1000});

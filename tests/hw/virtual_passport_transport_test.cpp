@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "mrtd/card/chip_fixtures.hpp"
+#include "mrtd/card/virtual_passport_fixture.hpp"
 #include "portti/hw/nfc_reader.hpp"
 #include "portti/hw/open_reader.hpp"
 #include "portti/hw/pcsc_reader.hpp"
@@ -17,6 +18,8 @@
 #include "portti/hw/vpcd/pcscd_sandbox.hpp"
 #include "portti/hw/vpcd/vpcd_card.hpp"
 #include "portti/mrtd/card/virtual_chip.hpp"
+#include "portti/mrtd/card/virtual_passport.hpp"
+#include "portti/mrtd/mrz.hpp"
 #include "portti/mrtd/error.hpp"
 #include "portti/mrtd/protocol/document_reader.hpp"
 
@@ -101,6 +104,32 @@ TEST(LibnfcPn532VirtualChip, ReadsTheVirtualPassportThroughUnmodifiedLibnfc) {
   EXPECT_EQ(emulator.stats().apdus, wire.counters().apdus);
   // 20 KB of DG2 in reads of at most 256 bytes (less the SM overhead): well over 80 exchanges.
   EXPECT_GT(wire.counters().apdus, 80u);
+}
+
+TEST(LibnfcPn532VirtualChip, DhChipAuthenticationAndRsaActiveAuthenticationOverShortApdus) {
+  // A DH-2048 Chip Authentication key (256-byte public keys: command chaining) and an RSA-2048
+  // Active Authentication key (a protected 256-byte signature: 61xx + GET RESPONSE) on the libnfc
+  // path, whose PN532 buffer takes no extended-length APDU (CLARIFICATIONS 13).
+  VirtualPassportSpec spec = fixtures::specimenPassport();
+  spec.chipAuthKey = "DH:dh_2048_224";
+  spec.activeAuthKey = "RSA:2048";
+  spec.extendedLength = true;  // the chip could; the link cannot
+  const IssuedPassport passport = issueVirtualPassport(spec);
+  ChipCard card(passport.chip);
+  pn532::Emulator emulator;
+  emulator.insertCard(card.callback());
+  NfcReader reader(emulator.connstring());
+  ASSERT_TRUE(reader.waitForCard(2s));
+  DocumentReadOptions options;
+  options.trust = &fixtures::testPkiTrust();
+  const DocumentRead r =
+      readDocument(reader, AccessKey::mrz(mrzInformation(parseValidMrz(fixtures::kSpecimenMrz))), options);
+  EXPECT_EQ(r.chipAuth.status, AuthStatus::Passed) << r.chipAuth.reason;
+  EXPECT_EQ(r.chipAuth.protocol, "CA-DH-AES128");
+  EXPECT_EQ(r.activeAuth.status, AuthStatus::Passed) << r.activeAuth.reason;
+  EXPECT_EQ(r.activeAuth.algorithm, "RSA-ISO9796-2-SHA-1");
+  for (const auto& f : r.files) EXPECT_EQ(f.bytes, passport.chip.files.at(f.name)) << f.name;
+  EXPECT_EQ(emulator.stats().unknownCommands, 0u);
 }
 
 TEST(LibnfcPn532VirtualChip, CardPulledDuringDg2IsACleanTransportFailure) {

@@ -113,12 +113,15 @@ Object::Ptr chipAuthJson(const mrtd::ChipAuthResult& r) {
   return o;
 }
 
-/// {status, algorithm, reason}
+/// {status, algorithm, reason, tolerances}
 Object::Ptr activeAuthJson(const mrtd::ActiveAuthResult& r) {
   Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   o->set("status", mrtd::toString(r.status));
   o->set("algorithm", r.algorithm);
   if (!r.reason.empty()) o->set("reason", r.reason);
+  Poco::JSON::Array::Ptr tolerances = new Poco::JSON::Array;
+  for (const auto& t : r.tolerances) tolerances->add(t);
+  o->set("tolerances", tolerances);
   return o;
 }
 
@@ -229,9 +232,11 @@ int runRead(const Words& words) {
     std::cout << "chip authentication:    " << mrtd::toString(read.chipAuth.status)
               << (read.chipAuth.protocol.empty() ? "" : " (" + read.chipAuth.protocol + ")")
               << (read.chipAuth.reason.empty() ? "" : "  " + read.chipAuth.reason) << "\n";
+    for (const auto& t : read.chipAuth.tolerances) std::cout << "  tolerance: " << t << "\n";
     std::cout << "active authentication:  " << mrtd::toString(read.activeAuth.status)
               << (read.activeAuth.algorithm.empty() ? "" : " (" + read.activeAuth.algorithm + ")")
               << (read.activeAuth.reason.empty() ? "" : "  " + read.activeAuth.reason) << "\n";
+    for (const auto& t : read.activeAuth.tolerances) std::cout << "  tolerance: " << t << "\n";
     printInspection(verdict, std::cout);
   }
   // A chip that fails Chip Authentication (v1 or PACE-CAM) or Active Authentication is not the chip

@@ -99,6 +99,25 @@ ResponseApdu ResponseApdu::decode(ByteView b) {
   return r;
 }
 
+std::string commandName(std::uint8_t ins) {
+  switch (ins) {
+    case 0xA4: return "SELECT";
+    case 0xB0:
+    case 0xB1: return "READ BINARY";
+    case 0x84: return "GET CHALLENGE";
+    case 0x82: return "EXTERNAL AUTHENTICATE";
+    case 0x88: return "INTERNAL AUTHENTICATE";
+    case 0x22: return "MANAGE SECURITY ENVIRONMENT";
+    case 0x86: return "GENERAL AUTHENTICATE";
+    case 0x2A: return "PERFORM SECURITY OPERATION";
+    case kInsGetResponse: return "GET RESPONSE";
+    default: {
+      static constexpr char digits[] = "0123456789ABCDEF";
+      return std::string("INS ") + digits[ins >> 4] + digits[ins & 0x0F];
+    }
+  }
+}
+
 std::string describeStatus(std::uint16_t s) {
   const char* what = nullptr;
   switch (s) {
@@ -108,6 +127,8 @@ std::string describeStatus(std::uint16_t s) {
     case sw::kSecurityNotSatisfied: what = "security status not satisfied"; break;
     case sw::kAuthenticationFailed: what = "authentication failed"; break;
     case sw::kConditionsNotSatisfied: what = "conditions of use not satisfied"; break;
+    case sw::kLastCommandOfChainExpected: what = "last command of the chain expected"; break;
+    case sw::kChainingNotSupported: what = "command chaining not supported"; break;
     case sw::kSmDataObjectsMissing: what = "expected secure messaging data objects missing"; break;
     case sw::kSmDataObjectsIncorrect: what = "secure messaging data objects incorrect"; break;
     case sw::kWrongData: what = "incorrect data"; break;

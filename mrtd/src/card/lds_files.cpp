@@ -57,16 +57,4 @@ const LdsFile* findLdsFileBySfi(std::uint8_t sfi, LdsLocation location) {
   return nullptr;
 }
 
-int dataGroupForTag(std::uint8_t tag) {
-  switch (tag) {
-    case 0x61: return 1;
-    case 0x75: return 2;
-    case 0x63: return 3;
-    case 0x76: return 4;
-    default:
-      if (tag >= 0x65 && tag <= 0x70) return tag - 0x65 + 5;
-      return 0;
-  }
-}
-
 }  // namespace portti::mrtd

@@ -26,7 +26,14 @@ Bytes SimChannel::transmitRaw(ByteView command) {
                 "command of " + std::to_string(command.size()) + " bytes exceeds the link's " +
                     std::to_string(l.maxCommandBytes));
   Bytes copy(command.begin(), command.end());  // the chip sees its own buffer, as over a link
-  return chip_->transceive(copy);
+  Bytes response = chip_->transceive(copy);
+  // A reader's receive buffer is as small as the link (libnfc + PN532: 256 data bytes): a longer
+  // answer is a link failure there, so here too.
+  if (response.size() > l.maxResponseBytes)
+    throw Error(ErrorArea::Transport, "transmit",
+                "response of " + std::to_string(response.size()) + " bytes exceeds the link's " +
+                    std::to_string(l.maxResponseBytes));
+  return response;
 }
 
 ChannelLimits SimChannel::limits() const {

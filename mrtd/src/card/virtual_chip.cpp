@@ -70,6 +70,7 @@ ChipSettings ChipSettings::fromConfig(const ChipConfig& config) {
     s.can = *v;
   }
   if (auto v = config.get("bac")) s.bac = parseYesNo("bac", *v);
+  if (auto v = config.get("command_chaining")) s.commandChaining = parseYesNo("command_chaining", *v);
   if (auto v = config.get("pace_fault")) {
     if (*v != "refuse-set-at" && *v != "chip-error" && *v != "bad-token")
       throw Error(ErrorArea::File, "chip.conf", "pace_fault: expected refuse-set-at, chip-error or bad-token, got \"" + *v + "\"");
@@ -106,15 +107,30 @@ struct VirtualChip::Impl {
   std::optional<PaceChip> pace;  // when EF.CardAccess offers PACE
   int paceCommands = 0;          // GENERAL AUTHENTICATE commands since MSE:Set AT (for pace_fault)
   std::optional<ChipAuthenticityResponder> authenticity;  // CA and AA with the keys of chip.conf
+  std::optional<CommandApdu> chain;  // the links of a command chain received so far (CLA b5)
+  Bytes pendingAnswer;               // the rest of an answer announced with 61xx
+  std::uint16_t pendingSw = sw::kOk;  // its status word, sent with the last piece
 
   bool accessRequired() const { return settings.mrzInformation.has_value() || settings.can.has_value(); }
   bool secured() const { return session.has_value(); }
   /// Ends the session: the security state falls back to "no access" (9303-11 9.8.6).
   void dropSession() {
     session.reset();
+    chain.reset();  // a chain begun under the old session does not carry over
     authenticated = !accessRequired();
   }
-  Bytes answerSecured(const CommandApdu& command);
+  ResponseApdu answerSecured(const CommandApdu& command);
+  /// ISO/IEC 7816-4 5.3.3: a link with CLA b5 is kept (answered 9000, or 6884 by a chip without
+  /// chaining); the last link gets the chain's data in front of its own. Nullopt: `c` is whole.
+  std::optional<ResponseApdu> collectChain(CommandApdu& c);
+  /// The largest answer data one response may carry for `c`: the chip's buffer, 256 in short form.
+  std::size_t answerCap(const CommandApdu& c) const {
+    return std::min<std::size_t>(settings.maxResponse, c.isExtended() ? 65536 : 256);
+  }
+  /// Sends `r`, or its first part with 61xx when it is longer than answerCap (5.3.4).
+  Bytes deliver(ResponseApdu r, const CommandApdu& c);
+  /// GET RESPONSE: the next piece of the pending answer.
+  Bytes getResponse(const CommandApdu& c);
   ResponseApdu answerPace(const CommandApdu& command);
 
   Bytes answer(ByteView raw);
@@ -181,28 +197,84 @@ Bytes VirtualChip::Impl::answer(ByteView raw) {
     return status(sw::kWrongLength).encode();
   }
   if (command.isExtended() && !settings.extendedLength) return status(sw::kWrongLength).encode();
-  if (session) return answerSecured(command);
-  if (pace && PaceChip::handles(command)) return answerPace(command).encode();
+  // GET RESPONSE is plain even within a session: it moves the pieces of one (protected) answer.
+  if (command.ins == kInsGetResponse && (command.cla & ~0x03) == 0x00) return getResponse(command);
+  pendingAnswer.clear();
+  if (session) return deliver(answerSecured(command), command);
+  if (pace && PaceChip::handles(command)) return deliver(answerPace(command), command);
   // Secure messaging bits of CLA (ISO/IEC 7816-4 5.4.1): b4 b3 = 11 means a protected command.
   // Without a session: a BAC chip has no keys to check it with (6988), others know no SM at all.
   if ((command.cla & 0x0C) != 0) return status(bac || pace ? sw::kSmDataObjectsIncorrect : kSmNotSupported).encode();
-  return dispatch(command, settings.maxResponse).encode();
+  CommandApdu whole = command;
+  if (auto linkAnswer = collectChain(whole)) return linkAnswer->encode();
+  return deliver(dispatch(whole, settings.maxResponse), command);
 }
 
-Bytes VirtualChip::Impl::answerSecured(const CommandApdu& command) {
+std::optional<ResponseApdu> VirtualChip::Impl::collectChain(CommandApdu& c) {
+  const auto sameCommand = [&c](const CommandApdu& other) {
+    return other.ins == c.ins && other.p1 == c.p1 && other.p2 == c.p2 && other.cla == (c.cla & ~kClaChaining);
+  };
+  if (c.cla & kClaChaining) {
+    if (!settings.commandChaining) {
+      chain.reset();
+      return status(sw::kChainingNotSupported);
+    }
+    if (chain && !sameCommand(*chain)) chain.reset();  // another command: a new chain starts
+    if (!chain) {
+      chain = c;
+      chain->cla = static_cast<std::uint8_t>(c.cla & ~kClaChaining);
+      chain->data.clear();
+    }
+    chain->data.insert(chain->data.end(), c.data.begin(), c.data.end());
+    if (chain->data.size() > 65535) {
+      chain.reset();
+      return status(sw::kWrongLength);
+    }
+    return status(sw::kOk);
+  }
+  if (chain && sameCommand(*chain)) c.data.insert(c.data.begin(), chain->data.begin(), chain->data.end());
+  chain.reset();
+  return std::nullopt;
+}
+
+Bytes VirtualChip::Impl::deliver(ResponseApdu r, const CommandApdu& c) {
+  const std::size_t cap = answerCap(c);
+  if (r.data.size() <= cap) return r.encode();
+  pendingAnswer.assign(r.data.begin() + static_cast<std::ptrdiff_t>(cap), r.data.end());
+  pendingSw = r.sw;
+  r.data.resize(cap);
+  r.sw = static_cast<std::uint16_t>(0x6100 | (pendingAnswer.size() >= 256 ? 0 : pendingAnswer.size()));
+  return r.encode();
+}
+
+Bytes VirtualChip::Impl::getResponse(const CommandApdu& c) {
+  if (pendingAnswer.empty()) return status(sw::kConditionsNotSatisfied).encode();
+  if (c.p1 != 0 || c.p2 != 0) return status(kIncorrectP1P2).encode();
+  if (c.ne == 0 || !c.data.empty()) return status(sw::kWrongLength).encode();
+  const std::size_t n = std::min({c.ne, answerCap(c), pendingAnswer.size()});
+  ResponseApdu r{Bytes(pendingAnswer.begin(), pendingAnswer.begin() + static_cast<std::ptrdiff_t>(n)), pendingSw};
+  pendingAnswer.erase(pendingAnswer.begin(), pendingAnswer.begin() + static_cast<std::ptrdiff_t>(n));
+  if (!pendingAnswer.empty())
+    r.sw = static_cast<std::uint16_t>(0x6100 | (pendingAnswer.size() >= 256 ? 0 : pendingAnswer.size()));
+  return r.encode();
+}
+
+ResponseApdu VirtualChip::Impl::answerSecured(const CommandApdu& command) {
   // 9303-11 9.8.6: after access control every command is protected; a plain command or a bad MAC
   // is answered with a bare 6987 / 6988 and ends the session.
   if (!SecureMessaging::isProtected(command)) {
     dropSession();
-    return status(sw::kSmDataObjectsMissing).encode();
+    return status(sw::kSmDataObjectsMissing);
   }
   CommandApdu plain;
   try {
     plain = session->unprotectCommand(command);
   } catch (const Error&) {
     dropSession();
-    return status(sw::kSmDataObjectsIncorrect).encode();
+    return status(sw::kSmDataObjectsIncorrect);
   }
+  // Each link of a chain is protected on its own and answered under SM (9000 or 6884).
+  if (auto linkAnswer = collectChain(plain)) return session->protectResponse(*linkAnswer);
   // The protected response must fit the chip's buffer and the wire Le (00: 256, 0000: 65536).
   const std::size_t wireCap = std::min(settings.maxResponse, command.ne == 0 ? settings.maxResponse : command.ne);
   std::size_t lo = 0, hi = wireCap;
@@ -214,14 +286,14 @@ Bytes VirtualChip::Impl::answerSecured(const CommandApdu& command) {
   const ResponseApdu plainResponse = dispatch(plain, lo);
   if (misbehaviour.dropSessionOnError && plainResponse.sw != sw::kOk && plainResponse.sw != sw::kEndOfFileWarning) {
     dropSession();
-    return status(plainResponse.sw).encode();
+    return status(plainResponse.sw);
   }
-  if (!session) return status(sw::kUnknown).encode();  // dispatch never ends the session, but be safe
+  if (!session) return status(sw::kUnknown);  // dispatch never ends the session, but be safe
   ResponseApdu protectedResponse = session->protectResponse(plainResponse);
   // Chip Authentication: the answer went out under the old keys; from now on the new ones.
   if (auto next = authenticity->takeSession()) session = std::move(*next);
   if (misbehaviour.corruptResponseMac && !protectedResponse.data.empty()) protectedResponse.data.back() ^= 0x01;
-  return protectedResponse.encode();
+  return protectedResponse;
 }
 
 ResponseApdu VirtualChip::Impl::dispatch(const CommandApdu& c, std::size_t responseCap) {

@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "core/openssl.hpp"
 #include "portti/mrtd/error.hpp"
 #include "portti/mrtd/lds/security_infos.hpp"
 
@@ -18,9 +19,8 @@ constexpr const char* kStep = "virtual chip PACE";
 
 /// The CAM key: the private scalar of an EC key in PEM, and the standardised parameter id of its curve.
 void loadCamKey(const Bytes& pem, PaceChip::Config& config) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-      bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr, EVP_PKEY_free);
+  const ossl::PkeyPtr key =
+      ossl::privateKeyFromPem(std::string_view(reinterpret_cast<const char*>(pem.data()), pem.size()));
   if (!key) throw Error(ErrorArea::File, kStep, "chip_auth_key is not a readable private key");
   if (!EVP_PKEY_is_a(key.get(), "EC")) return;  // a DH CA key: no CAM (CAM is ECDH only)
   char curve[64] = {};
@@ -29,7 +29,7 @@ void loadCamKey(const Bytes& pem, PaceChip::Config& config) {
   if (EVP_PKEY_get_group_name(key.get(), curve, sizeof curve, &n) != 1 ||
       EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_PRIV_KEY, &priv) != 1)
     throw Error(ErrorArea::File, kStep, "chip_auth_key: no named curve or private scalar");
-  std::unique_ptr<BIGNUM, decltype(&BN_clear_free)> scalar(priv, BN_clear_free);
+  ossl::SecretBnPtr scalar(priv);
   for (int id = 8; id <= 18; ++id) {
     const auto p = standardDomainParameters(id);
     if (p && std::string(p->groupName) == std::string(curve, n)) config.camParameterId = id;

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 
+#include "core/openssl.hpp"
 #include "portti/mrtd/error.hpp"
 #include "portti/mrtd/lds/dg1.hpp"
 #include "portti/mrtd/lds/dg11.hpp"
@@ -31,17 +32,13 @@ constexpr const char* kActiveAuthKeyFile = "active_auth.key.pem";
 // BSI TR-03111 ecdsa-plain-SHA256: the AA signature scheme DG14 announces for an EC DG15 key.
 constexpr const char* kEcdsaPlainSha256 = "0.4.0.127.0.7.1.1.4.1.3";
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using Pkey = ossl::PkeyPtr;
 
 /// "EC:<curve>", "RSA:<bits>" or "DH:<group>" (an RFC 5114 group as OpenSSL names it).
 Pkey generateKey(const std::string& spec) {
   EVP_PKEY* key = nullptr;
   if (spec.rfind("DH:", 0) == 0) {
-    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "DHX", nullptr),
-                                                                      EVP_PKEY_CTX_free);
+    ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "DHX", nullptr));
     std::string group = spec.substr(3);
     const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group.data(), 0),
                                  OSSL_PARAM_construct_end()};
@@ -58,15 +55,6 @@ Pkey generateKey(const std::string& spec) {
   return Pkey(key);
 }
 
-std::string privateKeyPem(EVP_PKEY* key) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
-  if (!bio || !PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)) {
-    throw Error(ErrorArea::Crypto, kStep, "cannot write a private key");
-  }
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(n));
-}
 
 /// The Document Signer each fault signs with (files of pki::makeTestPki).
 std::string signerName(IssuanceFault fault) {
@@ -213,8 +201,8 @@ IssuedPassport issueVirtualPassport(const VirtualPassportSpec& spec) {
     chipAuthKey = generateKey(chipAuthKeySpec);
     activeAuthKey = generateKey(spec.activeAuthKey);
   }
-  out.privateKeys[kChipAuthKeyFile] = privateKeyPem(chipAuthKey.get());
-  out.privateKeys[kActiveAuthKeyFile] = privateKeyPem(activeAuthKey.get());
+  out.privateKeys[kChipAuthKeyFile] = ossl::privateKeyPem(chipAuthKey.get());
+  out.privateKeys[kActiveAuthKeyFile] = ossl::privateKeyPem(activeAuthKey.get());
   for (const auto& [name, pem] : out.privateKeys) out.chip.keyFiles[name] = Bytes(pem.begin(), pem.end());
   return out;
 }

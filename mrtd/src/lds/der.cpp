@@ -41,17 +41,4 @@ void expectTag(const Tlv& t, std::uint32_t tag, const char* step, const char* wh
 
 }  // namespace portti::mrtd::detail
 
-#include <openssl/err.h>
 
-namespace portti::mrtd::detail {
-std::string opensslErrors() {
-  std::string out;
-  while (unsigned long e = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out.empty() ? "no OpenSSL error recorded" : out;
-}
-}  // namespace portti::mrtd::detail

@@ -21,8 +21,3 @@ Bytes encodeDerInteger(std::int64_t v);
 void expectTag(const Tlv& t, std::uint32_t tag, const char* step, const char* what);
 
 }  // namespace portti::mrtd::detail
-
-namespace portti::mrtd::detail {
-/// OpenSSL's error queue as one line (and cleared), for messages.
-std::string opensslErrors();
-}  // namespace portti::mrtd::detail

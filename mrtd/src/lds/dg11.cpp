@@ -19,81 +19,59 @@ constexpr std::uint32_t kTagOtherName = 0x5F0F;
 
 Dg11 parseDg11(ByteView file) {
   using namespace lds_text;
-  const Tlv top = openFile(file, kTagDg11, kFile);
   Dg11 d;
-  bool haveList = false;
-  std::vector<std::uint32_t> present;
-  for (const Tlv& t : children(top.value, kFile)) {
-    if (t.tag == 0x5C) {
-      if (haveList) {
-        d.deviations.push_back("a second tag list (5C) ignored");
-      } else {
-        d.tagList = parseTagList(t.value, kFile);
-        haveList = true;
-      }
-      continue;
-    }
-    const bool seen = std::find(present.begin(), present.end(), t.tag) != present.end();
-    if (seen && t.tag != kTagOtherNames) {
-      d.deviations.push_back(tagHex(t.tag) + " appears more than once; the first is kept");
-      continue;
-    }
-    if (!seen) present.push_back(t.tag);
-    const std::string text = asText(t.value);
-    switch (t.tag) {
-      case 0x5F0E:
-        d.fullName = text;
-        break;
-      case kTagOtherNames:
-        parseNameList(t.value, kTagOtherName, d.otherNames, d.deviations, kFile);
-        break;
-      case kTagOtherName:
-        d.otherNames.push_back(text);
-        d.deviations.push_back("5F0F outside an A0 template");
-        break;
-      case 0x5F10:
-        d.personalNumber = text;
-        break;
-      case 0x5F2B:
-        d.fullDateOfBirth = dateText(t.value, 8, t.tag, d.deviations);
-        break;
-      case 0x5F11:
-        d.placeOfBirth = text;
-        break;
-      case 0x5F42:
-        d.address = text;
-        break;
-      case 0x5F12:
-        d.telephone = text;
-        break;
-      case 0x5F13:
-        d.profession = text;
-        break;
-      case 0x5F14:
-        d.title = text;
-        break;
-      case 0x5F15:
-        d.personalSummary = text;
-        break;
-      case 0x5F16:
-        d.proofOfCitizenship = Bytes(t.value.begin(), t.value.end());
-        break;
-      case 0x5F17:
-        d.otherValidTdNumbers = text;
-        break;
-      case 0x5F18:
-        d.custodyInformation = text;
-        break;
-      default:
-        d.otherObjects.push_back({t.tag, Bytes(t.value.begin(), t.value.end())});
-        break;
-    }
-  }
-  if (!haveList) {
-    d.deviations.push_back("no tag list (5C)");
-  } else {
-    compareTagList(d.tagList, present, kTagOtherNames, kTagOtherName, d.deviations);
-  }
+  walkTextDataGroup(file, kTagDg11, kFile, kTagOtherNames, kTagOtherName, d.tagList, d.deviations,
+                    [&d](const Tlv& t) {
+                      const std::string text = asText(t.value);
+                      switch (t.tag) {
+                        case 0x5F0E:
+                          d.fullName = text;
+                          break;
+                        case kTagOtherNames:
+                          parseNameList(t.value, kTagOtherName, d.otherNames, d.deviations, kFile);
+                          break;
+                        case kTagOtherName:
+                          d.otherNames.push_back(text);
+                          d.deviations.push_back("5F0F outside an A0 template");
+                          break;
+                        case 0x5F10:
+                          d.personalNumber = text;
+                          break;
+                        case 0x5F2B:
+                          d.fullDateOfBirth = dateText(t.value, 8, t.tag, d.deviations);
+                          break;
+                        case 0x5F11:
+                          d.placeOfBirth = text;
+                          break;
+                        case 0x5F42:
+                          d.address = text;
+                          break;
+                        case 0x5F12:
+                          d.telephone = text;
+                          break;
+                        case 0x5F13:
+                          d.profession = text;
+                          break;
+                        case 0x5F14:
+                          d.title = text;
+                          break;
+                        case 0x5F15:
+                          d.personalSummary = text;
+                          break;
+                        case 0x5F16:
+                          d.proofOfCitizenship = Bytes(t.value.begin(), t.value.end());
+                          break;
+                        case 0x5F17:
+                          d.otherValidTdNumbers = text;
+                          break;
+                        case 0x5F18:
+                          d.custodyInformation = text;
+                          break;
+                        default:
+                          d.otherObjects.push_back({t.tag, Bytes(t.value.begin(), t.value.end())});
+                          break;
+                      }
+                    });
   return d;
 }
 

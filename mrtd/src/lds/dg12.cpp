@@ -19,69 +19,47 @@ constexpr std::uint32_t kTagOtherPerson = 0x5F1A;
 
 Dg12 parseDg12(ByteView file) {
   using namespace lds_text;
-  const Tlv top = openFile(file, kTagDg12, kFile);
   Dg12 d;
-  bool haveList = false;
-  std::vector<std::uint32_t> present;
-  for (const Tlv& t : children(top.value, kFile)) {
-    if (t.tag == 0x5C) {
-      if (haveList) {
-        d.deviations.push_back("a second tag list (5C) ignored");
-      } else {
-        d.tagList = parseTagList(t.value, kFile);
-        haveList = true;
-      }
-      continue;
-    }
-    const bool seen = std::find(present.begin(), present.end(), t.tag) != present.end();
-    if (seen && t.tag != kTagOtherPersons) {
-      d.deviations.push_back(tagHex(t.tag) + " appears more than once; the first is kept");
-      continue;
-    }
-    if (!seen) present.push_back(t.tag);
-    const std::string text = asText(t.value);
-    switch (t.tag) {
-      case 0x5F19:
-        d.issuingAuthority = text;
-        break;
-      case 0x5F26:
-        d.dateOfIssue = dateText(t.value, 8, t.tag, d.deviations);
-        break;
-      case kTagOtherPersons:
-        parseNameList(t.value, kTagOtherPerson, d.otherPersons, d.deviations, kFile);
-        break;
-      case kTagOtherPerson:
-        d.otherPersons.push_back(text);
-        d.deviations.push_back("5F1A outside an A0 template");
-        break;
-      case 0x5F1B:
-        d.endorsements = text;
-        break;
-      case 0x5F1C:
-        d.taxExitRequirements = text;
-        break;
-      case 0x5F1D:
-        d.imageOfFront = Bytes(t.value.begin(), t.value.end());
-        break;
-      case 0x5F1E:
-        d.imageOfRear = Bytes(t.value.begin(), t.value.end());
-        break;
-      case 0x5F55:
-        d.personalisationTime = dateText(t.value, 14, t.tag, d.deviations);
-        break;
-      case 0x5F56:
-        d.personalisationDeviceSerial = text;
-        break;
-      default:
-        d.otherObjects.push_back({t.tag, Bytes(t.value.begin(), t.value.end())});
-        break;
-    }
-  }
-  if (!haveList) {
-    d.deviations.push_back("no tag list (5C)");
-  } else {
-    compareTagList(d.tagList, present, kTagOtherPersons, kTagOtherPerson, d.deviations);
-  }
+  walkTextDataGroup(file, kTagDg12, kFile, kTagOtherPersons, kTagOtherPerson, d.tagList, d.deviations,
+                    [&d](const Tlv& t) {
+                      const std::string text = asText(t.value);
+                      switch (t.tag) {
+                        case 0x5F19:
+                          d.issuingAuthority = text;
+                          break;
+                        case 0x5F26:
+                          d.dateOfIssue = dateText(t.value, 8, t.tag, d.deviations);
+                          break;
+                        case kTagOtherPersons:
+                          parseNameList(t.value, kTagOtherPerson, d.otherPersons, d.deviations, kFile);
+                          break;
+                        case kTagOtherPerson:
+                          d.otherPersons.push_back(text);
+                          d.deviations.push_back("5F1A outside an A0 template");
+                          break;
+                        case 0x5F1B:
+                          d.endorsements = text;
+                          break;
+                        case 0x5F1C:
+                          d.taxExitRequirements = text;
+                          break;
+                        case 0x5F1D:
+                          d.imageOfFront = Bytes(t.value.begin(), t.value.end());
+                          break;
+                        case 0x5F1E:
+                          d.imageOfRear = Bytes(t.value.begin(), t.value.end());
+                          break;
+                        case 0x5F55:
+                          d.personalisationTime = dateText(t.value, 14, t.tag, d.deviations);
+                          break;
+                        case 0x5F56:
+                          d.personalisationDeviceSerial = text;
+                          break;
+                        default:
+                          d.otherObjects.push_back({t.tag, Bytes(t.value.begin(), t.value.end())});
+                          break;
+                      }
+                    });
   return d;
 }
 

@@ -6,6 +6,7 @@
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
+#include "core/openssl.hpp"
 #include "lds/der.hpp"
 #include "portti/mrtd/error.hpp"
 #include "portti/mrtd/lds/oid.hpp"
@@ -18,21 +19,18 @@ constexpr const char* kStep = "parse DG15";
 constexpr const char* kRsaEncryption = "1.2.840.113549.1.1.1";
 constexpr const char* kEcPublicKey = "1.2.840.10045.2.1";
 
-struct EcGroupFree {
-  void operator()(EC_GROUP* g) const { EC_GROUP_free(g); }
-};
 
 /// The named curve that explicit ECParameters equal, via OpenSSL's exact comparison of
 /// (p, a, b, G, n, h) against its built-in curves; nullopt when none matches.
 std::optional<std::string> namedCurveOfExplicit(ByteView parameters) {
   const unsigned char* p = parameters.data();
-  std::unique_ptr<EC_GROUP, EcGroupFree> group(d2i_ECPKParameters(nullptr, &p, static_cast<long>(parameters.size())));
+  ossl::EcGroupPtr group(d2i_ECPKParameters(nullptr, &p, static_cast<long>(parameters.size())));
   if (!group) {
-    detail::opensslErrors();  // clear the queue
+    ossl::opensslErrors();  // clear the queue
     return std::nullopt;
   }
   const int nid = EC_GROUP_check_named_curve(group.get(), 0, nullptr);
-  detail::opensslErrors();
+  ossl::opensslErrors();
   if (nid <= 0) return std::nullopt;
   return std::string(OBJ_nid2sn(nid));
 }
@@ -75,7 +73,7 @@ Dg15 parseSubjectPublicKeyInfo(ByteView spkiBytes) {
   const unsigned char* p = out.subjectPublicKeyInfo.data();
   EVP_PKEY* key = d2i_PUBKEY(nullptr, &p, static_cast<long>(out.subjectPublicKeyInfo.size()));
   if (key == nullptr) {
-    out.keyError = "OpenSSL cannot load the key: " + detail::opensslErrors();
+    out.keyError = "OpenSSL cannot load the key: " + ossl::opensslErrors();
     out.deviations.push_back({"dg15.key-unusable", out.keyError});
     return out;
   }
@@ -84,7 +82,7 @@ Dg15 parseSubjectPublicKeyInfo(ByteView spkiBytes) {
     char name[64];
     size_t length = 0;
     if (EVP_PKEY_get_group_name(key, name, sizeof name, &length) == 1) out.curveName = std::string(name, length);
-    detail::opensslErrors();
+    ossl::opensslErrors();
   }
   return out;
 }
@@ -112,7 +110,7 @@ Bytes encodeDg15(const EVP_PKEY* publicKey) {
   if (publicKey == nullptr) throw Error(ErrorArea::Lds, "encode DG15", "no public key");
   unsigned char* der = nullptr;
   const int length = i2d_PUBKEY(publicKey, &der);
-  if (length <= 0) throw Error(ErrorArea::Crypto, "encode DG15", "i2d_PUBKEY failed: " + detail::opensslErrors());
+  if (length <= 0) throw Error(ErrorArea::Crypto, "encode DG15", "i2d_PUBKEY failed: " + ossl::opensslErrors());
   Bytes spki(der, der + length);
   OPENSSL_free(der);
   return encodeTlv(0x6F, spki);

@@ -146,4 +146,35 @@ void compareTagList(const std::vector<std::uint32_t>& listed, const std::vector<
   }
 }
 
+void walkTextDataGroup(ByteView file, std::uint32_t fileTag, const char* fileName, std::uint32_t nameList,
+                       std::uint32_t nameItem, std::vector<std::uint32_t>& tagList, std::vector<std::string>& deviations,
+                       const std::function<void(const Tlv&)>& onElement) {
+  const Tlv top = openFile(file, fileTag, fileName);
+  bool haveList = false;
+  std::vector<std::uint32_t> present;
+  for (const Tlv& t : children(top.value, fileName)) {
+    if (t.tag == 0x5C) {
+      if (haveList) {
+        deviations.push_back("a second tag list (5C) ignored");
+      } else {
+        tagList = parseTagList(t.value, fileName);
+        haveList = true;
+      }
+      continue;
+    }
+    const bool seen = std::find(present.begin(), present.end(), t.tag) != present.end();
+    if (seen && t.tag != nameList) {
+      deviations.push_back(tagHex(t.tag) + " appears more than once; the first is kept");
+      continue;
+    }
+    if (!seen) present.push_back(t.tag);
+    onElement(t);
+  }
+  if (!haveList) {
+    deviations.push_back("no tag list (5C)");
+  } else {
+    compareTagList(tagList, present, nameList, nameItem, deviations);
+  }
+}
+
 }  // namespace portti::mrtd::lds_text

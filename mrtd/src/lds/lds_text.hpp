@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,5 +39,13 @@ Bytes encodeNameList(const std::vector<std::string>& names, std::uint32_t nameTa
 void compareTagList(const std::vector<std::uint32_t>& listed, const std::vector<std::uint32_t>& present,
                     std::uint32_t constructed, std::uint32_t equivalent,
                     std::vector<std::string>& deviations);
+
+/// The walk DG11 and DG12 share (Doc 9303-10 4.7.11, 4.7.12): the file's outer object `fileTag`,
+/// its tag list 5C (into `tagList`; a second one ignored), every other element once (a repeat is
+/// ignored with a deviation, except the name-list template `nameList`) handed to `onElement`, and
+/// at the end the tag list compared with what was present (`nameItem` may stand for `nameList`).
+void walkTextDataGroup(ByteView file, std::uint32_t fileTag, const char* fileName, std::uint32_t nameList,
+                       std::uint32_t nameItem, std::vector<std::uint32_t>& tagList, std::vector<std::string>& deviations,
+                       const std::function<void(const Tlv&)>& onElement);
 
 }  // namespace portti::mrtd::lds_text

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 
+#include "core/openssl.hpp"
 #include "lds/der.hpp"
 #include "portti/mrtd/error.hpp"
 #include "portti/mrtd/lds/oid.hpp"
@@ -87,7 +88,7 @@ Bytes encodeChipAuthenticationPublicKeyInfo(const EVP_PKEY* publicKey, std::opti
   }
   unsigned char* der = nullptr;
   const int length = i2d_PUBKEY(publicKey, &der);
-  if (length <= 0) throw Error(ErrorArea::Crypto, kStep, "i2d_PUBKEY failed: " + detail::opensslErrors());
+  if (length <= 0) throw Error(ErrorArea::Crypto, kStep, "i2d_PUBKEY failed: " + ossl::opensslErrors());
   Bytes spki(der, der + length);
   OPENSSL_free(der);
   return encodeChipAuthenticationPublicKeyInfo(ka, spki, keyId);

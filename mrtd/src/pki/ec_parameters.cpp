@@ -10,8 +10,6 @@
 namespace portti::mrtd::pki {
 
 namespace {
-using GroupPtr = std::unique_ptr<EC_GROUP, Deleter<EC_GROUP, EC_GROUP_free>>;
-using PointPtr = std::unique_ptr<EC_POINT, Deleter<EC_POINT, EC_POINT_free>>;
 
 [[noreturn]] void refuse(const std::string& why) {
   ERR_clear_error();
@@ -55,12 +53,12 @@ std::string namedCurveOfExplicitParameters(ByteView der) {
                                 NID_brainpoolP320r1,  NID_brainpoolP384r1, NID_brainpoolP512r1};
   BnPtr gp(BN_new()), ga(BN_new()), gb(BN_new());
   for (int nid : kCurves) {
-    GroupPtr g(EC_GROUP_new_by_curve_name(nid));
+    ossl::EcGroupPtr g(EC_GROUP_new_by_curve_name(nid));
     if (!g || EC_GROUP_get_curve(g.get(), gp.get(), ga.get(), gb.get(), nullptr) != 1) continue;
     if (BN_cmp(gp.get(), p.get()) || BN_cmp(ga.get(), av.get()) || BN_cmp(gb.get(), bv.get())) continue;
     if (BN_cmp(EC_GROUP_get0_order(g.get()), n.get())) continue;
     if (h && BN_cmp(EC_GROUP_get0_cofactor(g.get()), h.get())) continue;
-    PointPtr gen(EC_POINT_new(g.get()));
+    ossl::EcPointPtr gen(EC_POINT_new(g.get()));
     if (!gen || EC_POINT_oct2point(g.get(), gen.get(), base.value.data(), base.value.size(), nullptr) != 1 ||
         EC_POINT_cmp(g.get(), gen.get(), EC_GROUP_get0_generator(g.get()), nullptr) != 0) {
       ERR_clear_error();

@@ -50,17 +50,7 @@ SecretBytes pkcs8Der(EVP_PKEY* key) {
 
 std::string pkcs8Pem(const SecretBytes& der) {
   PkeyPtr k = privateKey(der);
-  BIO* bio = BIO_new(BIO_s_mem());
-  if (!bio || PEM_write_bio_PrivateKey(bio, k.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
-    BIO_free(bio);
-    throwCrypto(kStep, "cannot write private key PEM");
-  }
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<std::size_t>(len));
-  OPENSSL_cleanse(data, static_cast<std::size_t>(len));
-  BIO_free(bio);
-  return out;
+  return ossl::privateKeyPem(k.get());
 }
 
 PkeyPtr generateKey(const std::string& spec, bool explicitParams) {
@@ -157,13 +147,10 @@ SignerCredentials loadSigner(const std::string& certificatePath, const std::stri
   }
   Bytes key = readFile(keyPath);
   if (key.size() > 10 && key[0] == '-') {
-    BIO* bio = BIO_new_mem_buf(key.data(), static_cast<int>(key.size()));
-    EVP_PKEY* k = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
-    BIO_free(bio);
+    PkeyPtr owner = ossl::privateKeyFromPem(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()));
     OPENSSL_cleanse(key.data(), key.size());
-    if (!k) throwCrypto("LOAD SIGNER", "unreadable private key " + keyPath);
-    PkeyPtr owner(k);
-    s.privateKey = pkcs8Der(k);
+    if (!owner) throwCrypto("LOAD SIGNER", "unreadable private key " + keyPath);
+    s.privateKey = pkcs8Der(owner.get());
   } else {
     s.privateKey = SecretBytes(std::move(key));
     privateKey(s.privateKey);
@@ -295,8 +282,7 @@ Bytes buildCrl(const SignerCredentials& issuer, const std::vector<Bytes>& revoke
   X509Ptr cert = parseCertificate(issuer.certificate, "CRL issuer");
   PkeyPtr key = privateKey(issuer.privateKey);
   X509CrlPtr crl(X509_CRL_new());
-  using TimePtr = std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME, ASN1_TIME_free>>;
-  TimePtr last(ASN1_TIME_set(nullptr, thisUpdate)), next(ASN1_TIME_set(nullptr, thisUpdate + validDays * 86400));
+  ossl::AsnTimePtr last(ASN1_TIME_set(nullptr, thisUpdate)), next(ASN1_TIME_set(nullptr, thisUpdate + validDays * 86400));
   if (!crl || !last || !next || X509_CRL_set_version(crl.get(), 1) != 1 ||
       X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(cert.get())) != 1 ||
       X509_CRL_set1_lastUpdate(crl.get(), last.get()) != 1 || X509_CRL_set1_nextUpdate(crl.get(), next.get()) != 1)

@@ -9,75 +9,27 @@
 #include <map>
 #include <vector>
 
+#include "portti/mrtd/lds/oid.hpp"
 #include "portti/mrtd/pki/ec_parameters.hpp"
 #include "portti/mrtd/tlv.hpp"
 
 namespace portti::mrtd::pki {
 
-std::string opensslErrors() {
-  std::string out;
-  unsigned long e;
-  while ((e = ERR_get_error()) != 0) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out;
-}
-
-void throwCrypto(const std::string& step, const std::string& message) {
-  std::string q = opensslErrors();
-  throw Error(ErrorArea::Crypto, step, q.empty() ? message : message + " (" + q + ")");
-}
-
+// One OID codec for mrtd (lds/oid.hpp); here its errors are PKI errors.
 std::string oidToText(ByteView v) {
-  if (v.empty()) throw Error(ErrorArea::Pki, "OBJECT IDENTIFIER", "empty object identifier");
-  std::string out;
-  std::uint64_t acc = 0;
-  bool first = true;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (acc > (std::uint64_t{1} << 56))
-      throw Error(ErrorArea::Pki, "OBJECT IDENTIFIER", "object identifier arc too large");
-    acc = (acc << 7) | (v[i] & 0x7F);
-    if (v[i] & 0x80) {
-      if (i + 1 == v.size()) throw Error(ErrorArea::Pki, "OBJECT IDENTIFIER", "truncated arc");
-      continue;
-    }
-    if (first) {
-      std::uint64_t a = acc < 40 ? 0 : acc < 80 ? 1 : 2;
-      out = std::to_string(a);
-      out.push_back('.');
-      out.append(std::to_string(acc - 40 * a));
-      first = false;
-    } else {
-      out.push_back('.');
-      out.append(std::to_string(acc));
-    }
-    acc = 0;
+  try {
+    return decodeOid(v);
+  } catch (const Error& e) {
+    throw Error(ErrorArea::Pki, "OBJECT IDENTIFIER", e.detail());
   }
-  return out;
 }
 
 Bytes oidDer(const std::string& dotted) {
-  std::vector<std::uint64_t> arcs;
-  std::size_t pos = 0;
-  while (pos <= dotted.size()) {
-    std::size_t dot = dotted.find('.', pos);
-    if (dot == std::string::npos) dot = dotted.size();
-    arcs.push_back(std::stoull(dotted.substr(pos, dot - pos)));
-    pos = dot + 1;
+  try {
+    return encodeOid(dotted);
+  } catch (const Error& e) {
+    throw Error(ErrorArea::Pki, "OBJECT IDENTIFIER", e.detail());
   }
-  if (arcs.size() < 2) throw Error(ErrorArea::Pki, "OBJECT IDENTIFIER", "bad OID " + dotted);
-  Bytes value;
-  auto put = [&](std::uint64_t a) {
-    Bytes tmp{static_cast<std::uint8_t>(a & 0x7F)};
-    while (a >>= 7) tmp.insert(tmp.begin(), static_cast<std::uint8_t>(0x80 | (a & 0x7F)));
-    value.insert(value.end(), tmp.begin(), tmp.end());
-  };
-  put(arcs[0] * 40 + arcs[1]);
-  for (std::size_t i = 2; i < arcs.size(); ++i) put(arcs[i]);
-  return encodeTlv(0x06, value);
 }
 
 namespace {

@@ -11,28 +11,23 @@
 #include <optional>
 #include <string>
 
+#include "../core/openssl.hpp"
 #include "portti/mrtd/bytes.hpp"
 #include "portti/mrtd/error.hpp"
 
 namespace portti::mrtd::pki {
 
-template <class T, void (*F)(T*)>
-struct Deleter {
-  void operator()(T* p) const { F(p); }
-};
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using X509CrlPtr = std::unique_ptr<X509_CRL, Deleter<X509_CRL, X509_CRL_free>>;
-using X509NamePtr = std::unique_ptr<X509_NAME, Deleter<X509_NAME, X509_NAME_free>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
-using BnPtr = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
-using AsnObjPtr = std::unique_ptr<ASN1_OBJECT, Deleter<ASN1_OBJECT, ASN1_OBJECT_free>>;
-
-/// OpenSSL's error queue as text (and cleared), for messages.
-std::string opensslErrors();
-/// Throws Error{Crypto, step} with the message and OpenSSL's error queue.
-[[noreturn]] void throwCrypto(const std::string& step, const std::string& message);
+// The RAII owners and error helpers are mrtd's one set (core/openssl.hpp), named here for pki code.
+using ossl::AsnObjPtr;
+using ossl::BnPtr;
+using ossl::MdCtxPtr;
+using ossl::opensslErrors;
+using ossl::PkeyCtxPtr;
+using ossl::PkeyPtr;
+using ossl::throwCrypto;
+using ossl::X509CrlPtr;
+using ossl::X509NamePtr;
+using ossl::X509Ptr;
 
 /// Dotted text of an OBJECT IDENTIFIER value (the bytes after tag and length).
 std::string oidToText(ByteView oidValue);

@@ -6,6 +6,8 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include <algorithm>
+
 #include "../pki/ossl.hpp"
 #include "portti/mrtd/error.hpp"
 #include "portti/mrtd/sm/crypto.hpp"
@@ -18,10 +20,9 @@ using pki::BnPtr;
 using pki::PkeyPtr;
 constexpr const char* kStep = "ACTIVE AUTHENTICATION";
 constexpr std::size_t kChallengeSize = 8;
+/// The named tolerance for an ECDSA signature sent as DER instead of plain r||s.
+constexpr const char* kToleranceDerSignature = "aa-ecdsa-der-signature";
 
-struct BnCtxFree {
-  void operator()(BN_CTX* p) const { BN_CTX_free(p); }
-};
 
 /// ISO/IEC 10118-3 hash identifiers used in the two-byte trailer.
 std::optional<std::string> hashOfId(std::uint8_t id) {
@@ -42,7 +43,45 @@ Bytes bnBytes(const BIGNUM* bn, std::size_t width) {
 }
 
 ActiveAuthResult result(AuthStatus s, std::string algorithm, std::string reason = {}) {
-  return ActiveAuthResult{s, std::move(algorithm), std::move(reason)};
+  ActiveAuthResult r;
+  r.status = s;
+  r.algorithm = std::move(algorithm);
+  r.reason = std::move(reason);
+  return r;
+}
+
+/// Plain r || s (each `width` bytes) from a DER ECDSA-Sig-Value (SEQUENCE { r INTEGER, s INTEGER });
+/// nullopt with `why` unless it is strict DER (re-encodes to the same bytes, nothing after it) with
+/// 0 < r, s that fit the curve's order width.
+std::optional<Bytes> plainFromDerEcdsa(ByteView der, std::size_t width, std::string& why) {
+  const unsigned char* p = der.data();
+  ossl::EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
+  pki::opensslErrors();
+  if (!sig) {
+    why = "unreadable";
+    return std::nullopt;
+  }
+  if (p != der.data() + der.size()) {
+    why = "bytes after the SEQUENCE";
+    return std::nullopt;
+  }
+  unsigned char* reencoded = nullptr;
+  const int n = i2d_ECDSA_SIG(sig.get(), &reencoded);
+  const bool strict = n > 0 && static_cast<std::size_t>(n) == der.size() && std::equal(der.begin(), der.end(), reencoded);
+  OPENSSL_free(reencoded);
+  if (!strict) {
+    why = "not DER (non-minimal lengths or integers)";
+    return std::nullopt;
+  }
+  const BIGNUM* r = ECDSA_SIG_get0_r(sig.get());
+  const BIGNUM* s = ECDSA_SIG_get0_s(sig.get());
+  for (const BIGNUM* v : {r, s}) {
+    if (BN_is_negative(v) || BN_is_zero(v) || static_cast<std::size_t>(BN_num_bytes(v)) > width) {
+      why = "r or s out of range for the curve";
+      return std::nullopt;
+    }
+  }
+  return concat({bnBytes(r, width), bnBytes(s, width)});
 }
 
 ActiveAuthResult verifyRsa(EVP_PKEY* key, ByteView challenge, ByteView signature) {
@@ -62,7 +101,7 @@ ActiveAuthResult verifyRsa(EVP_PKEY* key, ByteView challenge, ByteView signature
                       "-bit key needs " + std::to_string(k));
   BnPtr s(BN_bin2bn(signature.data(), static_cast<int>(signature.size()), nullptr));
   if (BN_cmp(s.get(), n.get()) >= 0) return result(AuthStatus::Failed, "RSA-ISO9796-2", "signature not below the modulus");
-  std::unique_ptr<BN_CTX, BnCtxFree> ctx(BN_CTX_new());
+  ossl::BnCtxPtr ctx(BN_CTX_new());
   BnPtr j(BN_new());
   if (!ctx || !j || BN_mod_exp(j.get(), s.get(), e.get(), n.get(), ctx.get()) != 1)
     pki::throwCrypto(kStep, "RSA public operation failed");
@@ -94,13 +133,25 @@ ActiveAuthResult verifyEcdsa(EVP_PKEY* key, const std::optional<ActiveAuthentica
     return result(AuthStatus::NotSupported, "ECDSA", "not a plain ECDSA algorithm: " + info->signatureAlgorithm);
   const std::string algorithm = "ECDSA-plain-" + scheme.hash;
   const std::size_t orderBytes = static_cast<std::size_t>((EVP_PKEY_get_bits(key) + 7) / 8);
-  if (signature.size() != 2 * orderBytes)
-    return result(AuthStatus::Failed, algorithm,
-                  "signature of " + std::to_string(signature.size()) + " bytes, plain r||s on this curve is " +
-                      std::to_string(2 * orderBytes));
-  if (!pki::verifySignature(key, scheme, challenge, signature))
+  Bytes plain(signature.begin(), signature.end());
+  std::vector<std::string> tolerances;
+  if (signature.size() != 2 * orderBytes) {
+    const std::string sizes =
+        "signature of " + std::to_string(signature.size()) + " bytes, plain r||s on this curve is " + std::to_string(2 * orderBytes);
+    if (signature.empty() || signature[0] != 0x30) return result(AuthStatus::Failed, algorithm, sizes);
+    // Some ID cards answer a DER ECDSA-Sig-Value instead of the plain format of BSI TR-03111:
+    // accepted when it is strict DER with r, s that fit the curve, and recorded by name.
+    std::string why;
+    std::optional<Bytes> fromDer = plainFromDerEcdsa(signature, orderBytes, why);
+    if (!fromDer) return result(AuthStatus::Failed, algorithm, sizes + ", and not a DER ECDSA-Sig-Value either (" + why + ")");
+    plain = std::move(*fromDer);
+    tolerances.push_back(kToleranceDerSignature);
+  }
+  if (!pki::verifySignature(key, scheme, challenge, plain))
     return result(AuthStatus::Failed, algorithm, "the signature does not verify with the DG15 key");
-  return result(AuthStatus::Passed, algorithm);
+  ActiveAuthResult passed = result(AuthStatus::Passed, algorithm);
+  passed.tolerances = std::move(tolerances);
+  return passed;
 }
 }  // namespace
 
@@ -182,8 +233,7 @@ struct ActiveAuthChip::Impl {
 };
 
 ActiveAuthChip::ActiveAuthChip(const std::string& pem, std::string ecHash) : impl_(std::make_unique<Impl>()) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
-  impl_->key.reset(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  impl_->key = ossl::privateKeyFromPem(pem);
   if (!impl_->key) pki::throwCrypto("active authentication key", "cannot read the chip's private key");
   impl_->ecHash = std::move(ecHash);
 }

@@ -1,8 +1,6 @@
 // Chip Authentication v1, reader side and chip side (Doc 9303-11 6.2, 9.7.1).
 #include "portti/mrtd/protocol/chip_auth.hpp"
 
-#include <openssl/pem.h>
-
 #include <algorithm>
 
 #include "key_agreement.hpp"
@@ -164,9 +162,7 @@ struct ChipAuthChip::Impl {
 };
 
 ChipAuthChip::ChipAuthChip(const std::string& privateKeyPem) : impl_(std::make_unique<Impl>()) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(privateKeyPem.data(), static_cast<int>(privateKeyPem.size())),
-                                                BIO_free);
-  impl_->key.reset(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  impl_->key = ossl::privateKeyFromPem(privateKeyPem);
   if (!impl_->key) pki::throwCrypto("chip authentication key", "cannot read the chip's private key");
 }
 ChipAuthChip::~ChipAuthChip() = default;

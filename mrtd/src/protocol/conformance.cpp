@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/openssl.hpp"
 #include "portti/mrtd/card/sim_channel.hpp"
 #include "portti/mrtd/card/virtual_chip.hpp"
 #include "portti/mrtd/lds/data_group.hpp"
@@ -32,10 +33,7 @@ using pki::SignerCredentials;
 constexpr long kDay = 86400;
 constexpr long kYear = 365 * kDay;
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using Pkey = ossl::PkeyPtr;
 
 Pkey ecKey() {
   EVP_PKEY* k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "prime256v1");
@@ -49,14 +47,6 @@ Pkey rsaKey() {
   return Pkey(k);
 }
 
-std::string pem(EVP_PKEY* key) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
-  if (!bio || !PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr))
-    throw Error(ErrorArea::Crypto, "conformance", "cannot write a private key");
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(n));
-}
 
 /// The CAN printed on every conformance document.
 constexpr const char* kCan = "123456";
@@ -179,8 +169,8 @@ Document baseDocument(Fixture& fx) {
       {15, encodeDg15(fx.activeAuthKey.get())},
   };
   d.signer = fx.dsc;
-  d.chipAuthKey = pem(fx.chipAuthKey.get());
-  d.activeAuthKey = pem(fx.activeAuthKey.get());
+  d.chipAuthKey = ossl::privateKeyPem(fx.chipAuthKey.get());
+  d.activeAuthKey = ossl::privateKeyPem(fx.activeAuthKey.get());
   return d;
 }
 
@@ -461,28 +451,28 @@ std::vector<CaseDef> table() {
 
   // --- Chip and Active Authentication: the chip must hold the keys DG14 and DG15 announce.
   add("CA-01", "CA", "clone: data groups copied, another Chip Authentication key", V::Invalid, "ca.failed",
-      [](Fixture& fx, Document& d) { d.chipAuthKey = pem(fx.cloneKey.get()); });
+      [](Fixture& fx, Document& d) { d.chipAuthKey = ossl::privateKeyPem(fx.cloneKey.get()); });
   add("CA-02", "CA", "chip without the Chip Authentication key DG14 announces", V::Invalid, "ca.failed",
       [](Fixture&, Document& d) { d.chipAuthKey.clear(); });
   add("CA-03", "CA", "clone with both keys replaced: Chip Authentication fails first", V::Invalid, "ca.failed",
       [](Fixture& fx, Document& d) {
-        d.chipAuthKey = pem(fx.cloneKey.get());
-        d.activeAuthKey = pem(fx.cloneKey.get());
+        d.chipAuthKey = ossl::privateKeyPem(fx.cloneKey.get());
+        d.activeAuthKey = ossl::privateKeyPem(fx.cloneKey.get());
       });
   add("AA-01", "AA", "clone: data groups copied, another Active Authentication key (ECDSA)", V::Invalid, "aa.failed",
-      [](Fixture& fx, Document& d) { d.activeAuthKey = pem(fx.cloneKey.get()); });
+      [](Fixture& fx, Document& d) { d.activeAuthKey = ossl::privateKeyPem(fx.cloneKey.get()); });
   add("AA-02", "AA", "chip without the Active Authentication key DG15 announces", V::Invalid, "aa.failed",
       [](Fixture&, Document& d) { d.activeAuthKey.clear(); });
   add("AA-03", "AA", "clone with another RSA Active Authentication key (ISO/IEC 9796-2)", V::Invalid, "aa.failed",
       [](Fixture&, Document& d) {
         Pkey genuine = rsaKey(), clone = rsaKey();
         d.dataGroups[15] = encodeDg15(genuine.get());
-        d.activeAuthKey = pem(clone.get());
+        d.activeAuthKey = ossl::privateKeyPem(clone.get());
       });
   add("OK-16", "OK", "RSA-2048 Active Authentication key (ISO/IEC 9796-2)", V::Valid, "", [](Fixture&, Document& d) {
     Pkey key = rsaKey();
     d.dataGroups[15] = encodeDg15(key.get());
-    d.activeAuthKey = pem(key.get());
+    d.activeAuthKey = ossl::privateKeyPem(key.get());
   });
 
   // --- PACE (Doc 9303-11 4.4): read as `portti read` reads, PACE whenever EF.CardAccess offers it.
@@ -552,7 +542,7 @@ std::vector<CaseDef> table() {
   addPace("PACE-12", "PACE-CAM clone: data groups copied, another chip key", V::Invalid, "ca.failed", "",
           [offering](Fixture& fx, Document& d) {
             d.cardAccess = offering(KeyAgreement::Ecdh, PaceMapping::ChipAuthentication, SymmetricCipher::Aes128, 12);
-            d.chipAuthKey = pem(fx.cloneKey.get());
+            d.chipAuthKey = ossl::privateKeyPem(fx.cloneKey.get());
           });
   addPace("PACE-13", "EF.CardAccess offers only unsupported PACE (PACEInfo version 1): BAC, downgrade reported",
           V::Valid, "access.downgrade", "BAC", [](Fixture&, Document& d) {

@@ -6,6 +6,7 @@
 
 #include "portti/mrtd/card/lds_files.hpp"
 #include "portti/mrtd/error.hpp"
+#include "portti/mrtd/lds/data_group.hpp"
 #include "portti/mrtd/lds/dg15.hpp"
 #include "portti/mrtd/protocol/active_auth.hpp"
 #include "portti/mrtd/mrz.hpp"
@@ -42,9 +43,9 @@ std::vector<int> dataGroupsListedInCom(ByteView efCom) {
     const Tlv list = requireChild(com.value, 0x5C, "EF.COM tag list");
     std::vector<int> groups;
     for (std::uint8_t tag : list.value) {
-      const int dg = dataGroupForTag(tag);
-      if (dg == 0) throw Error(ErrorArea::Lds, "EF.COM", "tag list holds unknown tag " + toHex(ByteView(&tag, 1)));
-      groups.push_back(dg);
+      const std::optional<int> dg = dataGroupForTag(tag);
+      if (!dg) throw Error(ErrorArea::Lds, "EF.COM", "tag list holds unknown tag " + toHex(ByteView(&tag, 1)));
+      groups.push_back(*dg);
     }
     return groups;
   } catch (const Error& e) {
@@ -61,6 +62,16 @@ struct AccessPlan {
   std::optional<PacePassword> password;
   bool any() const { return bacSeed.has_value() || pace.has_value(); }
 };
+
+/// The chip proves it holds the DG14 key by answering under the new keys (a SELECT of DG14).
+void proveChipAuthenticationKeys(ApduChannel& channel) {
+  const LdsFile& file = *findLdsFile("DG14");
+  const CommandApdu select{0x00, 0xA4, 0x02, 0x0C, {static_cast<std::uint8_t>(file.fid >> 8),
+                                                    static_cast<std::uint8_t>(file.fid & 0xFF)}, 0};
+  const ResponseApdu answer = channel.transmit(select);
+  if (!answer.ok())
+    throw Error(ErrorArea::Access, "CHIP AUTHENTICATION", "chip answered " + describeStatus(answer.sw) + " under the new keys");
+}
 
 /// The reading session: the plain channel, and after BAC or PACE the secure channel and its reader.
 /// A chip that drops secure messaging on an error (a bare status word) gets access again, up to a limit.
@@ -94,7 +105,16 @@ class ReadSession {
     secureReader_.emplace(channel, std::move(budget), &wire_);
     if (authentications_++ > 0) secureReader_->setChunkLimit(learnt);
     if (plan_.pace) selectApplication(channel);
+    reestablishChipAuthentication();
   }
+
+  /// Chip Authentication passed with `parameters`: every later session runs it again, so the rest
+  /// of the read stays under CA keys (9303-11 6.2).
+  void keepChipAuthentication(ChipAuthParameters parameters) { chipAuth_ = std::move(parameters); }
+  /// PACE-CAM passed with this DG14: every later PACE run's CAM data are checked against it too.
+  void keepPaceCam(Bytes dg14) { camDg14_ = std::move(dg14); }
+  /// Why a Chip Authentication that had passed could not be re-established in a later session.
+  const std::optional<std::string>& chipAuthenticationLost() const { return chipAuthLost_; }
 
   /// The channel commands go through now (secure once access control is done).
   ApduChannel& channel() { return secure_ ? static_cast<ApduChannel&>(*secure_) : wire_; }
@@ -123,6 +143,34 @@ class ReadSession {
     authenticate();
   }
 
+  /// After access control was redone: run Chip Authentication again (or check the new PACE-CAM
+  /// data) when it had passed. Fails closed: when it cannot be re-established, the verdict is
+  /// lost (chipAuthenticationLost) and the read goes on in a plain BAC / PACE session.
+  void reestablishChipAuthentication() {
+    if (camDg14_ && plan_.pace) {
+      std::string why;
+      try {
+        if (!paceCam_) why = "the new PACE run gave no PACE-CAM data";
+        else if (!verifyPaceCamWithDg14(*paceCam_, *camDg14_)) why = "the new PACE-CAM data do not match the DG14 key";
+      } catch (const Error& e) {
+        why = e.what();
+      }
+      if (!why.empty()) {
+        chipAuthLost_ = "PACE-CAM could not be re-established after access control was redone: " + why;
+        camDg14_.reset();
+      }
+    }
+    if (!chipAuth_) return;
+    try {
+      restartWith(performChipAuthentication(channel(), *chipAuth_));
+      proveChipAuthenticationKeys(channel());
+    } catch (const Error& e) {
+      chipAuthLost_ = std::string("Chip Authentication could not be re-established after access control was redone: ") + e.what();
+      chipAuth_.reset();
+      restartAccess();  // the session may be broken; carry on without CA keys
+    }
+  }
+
   /// After the chip ended secure messaging: select the application and authenticate again.
   void reauthenticate(const std::string& name, const UnprotectedStatusError& cause) {
     if (authentications_ >= kMaxAuthentications)
@@ -141,6 +189,9 @@ class ReadSession {
   std::optional<FileReader> secureReader_;
   std::optional<PaceCamEvidence> paceCam_;
   int authentications_ = 0;
+  std::optional<ChipAuthParameters> chipAuth_;  // CA passed with these: redo it in every new session
+  std::optional<Bytes> camDg14_;                 // PACE-CAM passed with this DG14
+  std::optional<std::string> chipAuthLost_;
 };
 
 bool isNotFound(const Error& e) { return e.area() == ErrorArea::File && e.detail() == "file not found"; }
@@ -171,6 +222,7 @@ ChipAuthResult chipAuthenticate(ReadSession& session, const DocumentRead& read, 
       const bool ok = verifyPaceCamWithDg14(*cam, dg14->bytes);
       r.status = ok ? AuthStatus::Passed : AuthStatus::Failed;
       if (!ok) r.reason = "the chip's PACE-CAM data do not match the DG14 key: the chip does not hold it";
+      if (ok) session.keepPaceCam(dg14->bytes);
     } catch (const Error& e) {
       r.status = AuthStatus::Failed;
       r.reason = e.what();
@@ -193,13 +245,9 @@ ChipAuthResult chipAuthenticate(ReadSession& session, const DocumentRead& read, 
   }
   try {
     session.restartWith(performChipAuthentication(session.channel(), parameters));
-    const LdsFile& file = *findLdsFile("DG14");
-    const CommandApdu select{0x00, 0xA4, 0x02, 0x0C, {static_cast<std::uint8_t>(file.fid >> 8),
-                                                      static_cast<std::uint8_t>(file.fid & 0xFF)}, 0};
-    const ResponseApdu answer = session.channel().transmit(select);
-    if (!answer.ok())
-      throw Error(ErrorArea::Access, "CHIP AUTHENTICATION", "chip answered " + describeStatus(answer.sw) + " under the new keys");
+    proveChipAuthenticationKeys(session.channel());
     r.status = AuthStatus::Passed;
+    session.keepChipAuthentication(parameters);
   } catch (const Error& e) {
     r.status = AuthStatus::Failed;
     r.reason = e.area() == ErrorArea::SecureMessaging
@@ -404,6 +452,12 @@ DocumentRead readWith(ApduChannel& channel, const CallerKey& caller, const Docum
     result.activeAuth = activeAuthenticate(session, result);
   }
 
+  // A Chip Authentication that could not be redone after a later re-authentication proves nothing
+  // about the files read since: the verdict does not stay `passed`.
+  if (const auto& lost = session.chipAuthenticationLost()) {
+    result.chipAuth.status = AuthStatus::Failed;
+    result.chipAuth.reason = *lost;
+  }
   result.totals.apdus = wire.counters().apdus;
   result.totals.bytesSent = wire.counters().bytesSent;
   result.totals.bytesReceived = wire.counters().bytesReceived;

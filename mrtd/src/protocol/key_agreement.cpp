@@ -13,12 +13,6 @@ using pki::BnPtr;
 using pki::PkeyCtxPtr;
 using pki::throwCrypto;
 
-struct ParamBldFree {
-  void operator()(OSSL_PARAM_BLD* p) const { OSSL_PARAM_BLD_free(p); }
-};
-struct ParamFree {
-  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
 }  // namespace
 
 PkeyPtr generateKeyOn(EVP_PKEY* domain) {
@@ -80,12 +74,12 @@ PkeyPtr ecKeyPairOn(EVP_PKEY* domain, ByteView privateScalar, ByteView publicPoi
   std::size_t len = 0;
   if (EVP_PKEY_get_group_name(domain, group, sizeof group, &len) != 1) throwCrypto("key agreement", "no curve name");
   BnPtr priv(BN_bin2bn(privateScalar.data(), static_cast<int>(privateScalar.size()), nullptr));
-  std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
+  ossl::ParamBldPtr bld(OSSL_PARAM_BLD_new());
   if (!priv || !bld || !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) ||
       !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, priv.get()) ||
       !OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, publicPoint.data(), publicPoint.size()))
     throwCrypto("key agreement", "cannot build a key");
-  std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(bld.get()));
+  ossl::ParamPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
   PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
   EVP_PKEY* key = nullptr;
   if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||

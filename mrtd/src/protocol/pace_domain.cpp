@@ -11,8 +11,8 @@
 
 #include <string>
 
+#include "core/openssl.hpp"
 #include "portti/mrtd/error.hpp"
-#include "sm/openssl_util.hpp"
 
 namespace portti::mrtd {
 
@@ -20,30 +20,12 @@ namespace {
 
 constexpr const char* kDomainStep = "PACE domain parameters";
 
-struct BnFree {
-  void operator()(BIGNUM* p) const { BN_clear_free(p); }
-};
-struct BnCtxFree {
-  void operator()(BN_CTX* p) const { BN_CTX_free(p); }
-};
-struct GroupFree {
-  void operator()(EC_GROUP* p) const { EC_GROUP_free(p); }
-};
-struct PointFree {
-  void operator()(EC_POINT* p) const { EC_POINT_clear_free(p); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-using Bn = std::unique_ptr<BIGNUM, BnFree>;
-using BnCtx = std::unique_ptr<BN_CTX, BnCtxFree>;
-using Group = std::unique_ptr<EC_GROUP, GroupFree>;
-using Point = std::unique_ptr<EC_POINT, PointFree>;
+using Bn = ossl::SecretBnPtr;  // private scalars and nonces pass through here: cleared when freed
+using BnCtx = ossl::BnCtxPtr;
+using Group = ossl::EcGroupPtr;
+using Point = ossl::EcPointPtr;
 
-[[noreturn]] void fail(const std::string& step, const std::string& what) { detail::throwOpenssl(step, what); }
+[[noreturn]] void fail(const std::string& step, const std::string& what) { ossl::throwCrypto(step, what); }
 
 Bn newBn() {
   Bn b{BN_new()};
@@ -132,7 +114,7 @@ struct PaceDomain::Impl {
     Point pt = newPoint();
     BnCtx ctx = newCtx();
     if (EC_POINT_oct2point(group.get(), pt.get(), in.data(), in.size(), ctx.get()) != 1) {
-      detail::opensslErrors();
+      ossl::opensslErrors();
       reject(step, "public key is not a point on the curve");
     }
     if (EC_POINT_is_at_infinity(group.get(), pt.get())) reject(step, "public key is the point at infinity");
@@ -186,7 +168,7 @@ PaceDomain PaceDomain::standard(std::int64_t parameterId) {
     if (!impl->g) fail(kDomainStep, "out of memory");
   } else {
     // The RFC 5114 groups as OpenSSL names them ("dh_1024_160", ...): p, q and g from the provider.
-    std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx{EVP_PKEY_CTX_new_from_name(nullptr, "DHX", nullptr)};
+    ossl::PkeyCtxPtr ctx{EVP_PKEY_CTX_new_from_name(nullptr, "DHX", nullptr)};
     if (!ctx || EVP_PKEY_paramgen_init(ctx.get()) != 1) fail(kDomainStep, "DH parameter context");
     OSSL_PARAM set[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(params->groupName), 0),
@@ -194,7 +176,7 @@ PaceDomain PaceDomain::standard(std::int64_t parameterId) {
     EVP_PKEY* raw = nullptr;
     if (EVP_PKEY_CTX_set_params(ctx.get(), set) != 1 || EVP_PKEY_paramgen(ctx.get(), &raw) != 1)
       fail(kDomainStep, std::string("DH group ") + params->groupName + " not available");
-    std::unique_ptr<EVP_PKEY, PkeyFree> key{raw};
+    ossl::PkeyPtr key{raw};
     BIGNUM *p = nullptr, *q = nullptr, *g = nullptr;
     if (EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_FFC_P, &p) != 1 ||
         EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_FFC_Q, &q) != 1 ||

@@ -8,14 +8,14 @@
 #include <array>
 #include <string>
 
-#include "openssl_util.hpp"
+#include "../core/openssl.hpp"
 #include "portti/mrtd/error.hpp"
 
 namespace portti::mrtd::crypto {
 
-using detail::CipherCtxPtr;
-using detail::CipherPtr;
-using detail::throwOpenssl;
+using ossl::CipherCtxPtr;
+using ossl::CipherPtr;
+using ossl::throwCrypto;
 
 namespace {
 
@@ -27,7 +27,7 @@ namespace {
 /// result immutable, so sharing it is fine).
 EVP_CIPHER* cipher(const char* name) {
   EVP_CIPHER* c = EVP_CIPHER_fetch(nullptr, name, nullptr);
-  if (c == nullptr) throwOpenssl(name, "cipher not available in OpenSSL's default provider");
+  if (c == nullptr) throwCrypto(name, "cipher not available in OpenSSL's default provider");
   return c;
 }
 
@@ -74,9 +74,9 @@ Bytes run(const char* step, const EVP_CIPHER* c, ByteView key, ByteView iv, Byte
   const std::uint8_t* ivPtr = ivLength == 0 ? nullptr : (iv.empty() ? zeroIv.data() : iv.data());
 
   CipherCtxPtr ctx{EVP_CIPHER_CTX_new()};
-  if (!ctx) throwOpenssl(step, "cannot allocate a cipher context");
+  if (!ctx) throwCrypto(step, "cannot allocate a cipher context");
   if (EVP_CipherInit_ex2(ctx.get(), c, key.data(), ivPtr, encrypt ? 1 : 0, nullptr) != 1) {
-    throwOpenssl(step, "cipher initialisation failed");
+    throwCrypto(step, "cipher initialisation failed");
   }
   EVP_CIPHER_CTX_set_padding(ctx.get(), 0);
   Bytes out(data.size() + block);
@@ -84,9 +84,9 @@ Bytes run(const char* step, const EVP_CIPHER* c, ByteView key, ByteView iv, Byte
   int n2 = 0;
   if (!data.empty() &&
       EVP_CipherUpdate(ctx.get(), out.data(), &n1, data.data(), static_cast<int>(data.size())) != 1) {
-    throwOpenssl(step, "cipher update failed");
+    throwCrypto(step, "cipher update failed");
   }
-  if (EVP_CipherFinal_ex(ctx.get(), out.data() + n1, &n2) != 1) throwOpenssl(step, "cipher final failed");
+  if (EVP_CipherFinal_ex(ctx.get(), out.data() + n1, &n2) != 1) throwCrypto(step, "cipher final failed");
   out.resize(static_cast<std::size_t>(n1 + n2));
   return out;
 }
@@ -98,12 +98,12 @@ const EVP_CIPHER* des3For(ByteView key, const char* step) {
 }
 
 Bytes digest(const char* name, ByteView data) {
-  detail::MdPtr md{EVP_MD_fetch(nullptr, name, nullptr)};
-  if (!md) throwOpenssl(name, "digest not available");
+  ossl::MdPtr md{EVP_MD_fetch(nullptr, name, nullptr)};
+  if (!md) throwCrypto(name, "digest not available");
   Bytes out(static_cast<std::size_t>(EVP_MD_get_size(md.get())));
   unsigned int n = 0;
   if (EVP_Digest(data.data(), data.size(), out.data(), &n, md.get(), nullptr) != 1) {
-    throwOpenssl(name, "digest failed");
+    throwCrypto(name, "digest failed");
   }
   out.resize(n);
   return out;
@@ -175,18 +175,18 @@ Bytes aesCmac(ByteView key, ByteView data) {
     case 32: name = "AES-256-CBC"; break;
     default: badInput("AES-CMAC", "key of " + std::to_string(key.size()) + " bytes (16, 24 or 32 expected)");
   }
-  static const detail::MacPtr mac{EVP_MAC_fetch(nullptr, "CMAC", nullptr)};
-  if (!mac) throwOpenssl("AES-CMAC", "CMAC not available");
-  detail::MacCtxPtr ctx{EVP_MAC_CTX_new(mac.get())};
-  if (!ctx) throwOpenssl("AES-CMAC", "cannot allocate a MAC context");
+  static const ossl::MacPtr mac{EVP_MAC_fetch(nullptr, "CMAC", nullptr)};
+  if (!mac) throwCrypto("AES-CMAC", "CMAC not available");
+  ossl::MacCtxPtr ctx{EVP_MAC_CTX_new(mac.get())};
+  if (!ctx) throwCrypto("AES-CMAC", "cannot allocate a MAC context");
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, const_cast<char*>(name), 0),
       OSSL_PARAM_construct_end()};
-  if (EVP_MAC_init(ctx.get(), key.data(), key.size(), params) != 1) throwOpenssl("AES-CMAC", "init failed");
-  if (EVP_MAC_update(ctx.get(), data.data(), data.size()) != 1) throwOpenssl("AES-CMAC", "update failed");
+  if (EVP_MAC_init(ctx.get(), key.data(), key.size(), params) != 1) throwCrypto("AES-CMAC", "init failed");
+  if (EVP_MAC_update(ctx.get(), data.data(), data.size()) != 1) throwCrypto("AES-CMAC", "update failed");
   Bytes out(16);
   std::size_t n = 0;
-  if (EVP_MAC_final(ctx.get(), out.data(), &n, out.size()) != 1) throwOpenssl("AES-CMAC", "final failed");
+  if (EVP_MAC_final(ctx.get(), out.data(), &n, out.size()) != 1) throwCrypto("AES-CMAC", "final failed");
   out.resize(n);
   return out;
 }
@@ -230,7 +230,7 @@ SecretBytes deriveKey(ByteView seed, KeyAlgorithm algorithm, KdfCounter counter)
 SecretBytes randomBytes(std::size_t n) {
   Bytes out(n);
   if (n > 0 && RAND_bytes(out.data(), static_cast<int>(n)) != 1) {
-    throwOpenssl("random bytes", "the random generator failed");
+    throwCrypto("random bytes", "the random generator failed");
   }
   return SecretBytes(std::move(out));
 }

@@ -1,5 +1,7 @@
 #include "portti/mrtd/sm/secure_messaging.hpp"
 
+#include <algorithm>
+
 namespace portti::mrtd {
 
 SecureChannel::SecureChannel(ApduChannel& inner, SecureMessaging sm) : inner_(inner), sm_(std::move(sm)) {}
@@ -11,8 +13,27 @@ ResponseApdu SecureChannel::transmit(const CommandApdu& command) {
                 "the secure messaging session ended after an earlier error; authenticate again");
   }
   try {
-    const CommandApdu wrapped = sm_.protectCommand(command);
-    return sm_.unprotectResponse(inner_.transmit(wrapped));
+    const auto exchange = [this](const CommandApdu& plain) {
+      return sm_.unprotectResponse(inner_.transmit(sm_.protectCommand(plain)));
+    };
+    const ChannelLimits wire = inner_.limits();
+    if (wire.extendedLength) return exchange(command);
+    // Short APDUs only: a plain command whose protected form does not fit goes as a chain of
+    // links, each protected on its own (ISO/IEC 7816-4 5.3.3 with 10.2; CLA 1C on all but the
+    // last); a long protected answer comes back in pieces by 61xx and GET RESPONSE below SM.
+    const std::size_t shortCommand = std::min<std::size_t>(wire.maxCommandBytes, 4 + 1 + 255 + 1);
+    std::size_t maxData = 255;
+    while (maxData > 1 && sm_.protectedCommandSize(maxData, 256) > shortCommand) --maxData;
+    return transmitChain(splitIntoChain(command, maxData), [&exchange](const CommandApdu& link) {
+      if (!(link.cla & kClaChaining)) return exchange(link);
+      try {
+        return exchange(link);
+      } catch (const UnprotectedStatusError& e) {
+        // A bare status word to a link (6884, 6E00, ...): the chip refuses the chain. The session
+        // is over all the same (the SM object has failed); transmitChain names the refusal.
+        return ResponseApdu{{}, e.sw()};
+      }
+    });
   } catch (...) {
     // Whatever failed (a check, the link), the SSCs of reader and chip may now differ.
     broken_ = true;

@@ -25,25 +25,6 @@ constexpr std::uint32_t kDoStatus = 0x99;
 constexpr std::uint32_t kDoMac = 0x8E;
 constexpr std::size_t kMacLength = 8;
 
-/// The command's name for error steps, so a message says which exchange failed.
-std::string commandName(std::uint8_t ins) {
-  switch (ins) {
-    case 0xA4: return "SELECT";
-    case 0xB0:
-    case 0xB1: return "READ BINARY";
-    case 0x84: return "GET CHALLENGE";
-    case 0x82: return "EXTERNAL AUTHENTICATE";
-    case 0x88: return "INTERNAL AUTHENTICATE";
-    case 0x22: return "MANAGE SECURITY ENVIRONMENT";
-    case 0x86: return "GENERAL AUTHENTICATE";
-    case 0x2A: return "PERFORM SECURITY OPERATION";
-    default: {
-      static constexpr char digits[] = "0123456789ABCDEF";
-      return std::string("INS ") + digits[ins >> 4] + digits[ins & 0x0F];
-    }
-  }
-}
-
 std::string smStep(std::uint8_t ins) { return "secure messaging (" + commandName(ins) + ")"; }
 
 /// Le as DO'97' carries it: one byte (00 = 256) unless Ne > 256, then two (0000 = 65536).

@@ -301,8 +301,9 @@ TEST(SimChannel, OpensSimReaderStrings) {
   EXPECT_THROW(SimChannel::open("pcsc:0"), Error);
   EXPECT_THROW(SimChannel::open("sim:"), Error);
   EXPECT_THROW(SimChannel::open("sim:/nonexistent/portti"), Error);
-  // A command longer than the link carries is a transport error, not a chip answer.
-  EXPECT_THROW(channel->transmit(CommandApdu{0x00, 0xD6, 0x00, 0x00, Bytes(300, 0), 0}), Error);
+  // A command longer than the link carries is a transport error, not a chip answer (transmit()
+  // would send it as a command chain).
+  EXPECT_THROW(channel->transmitRaw(CommandApdu{0x00, 0xD6, 0x00, 0x00, Bytes(300, 0), 0}.encode()), Error);
   std::filesystem::remove_all(dir);
 }
 

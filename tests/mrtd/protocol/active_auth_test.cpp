@@ -12,6 +12,7 @@
 #include "portti/mrtd/error.hpp"
 #include "portti/mrtd/protocol/active_auth.hpp"
 #include "portti/mrtd/sm/secure_messaging.hpp"
+#include "portti/mrtd/tlv.hpp"
 
 using namespace portti::mrtd;
 
@@ -192,10 +193,8 @@ TEST(ActiveAuthEcdsa, WrongSizeDerAndMissingInfo) {
   longer.push_back(0);
   ActiveAuthResult r = verifyActiveAuthentication(k.dg15, info, challenge, longer);
   EXPECT_EQ(r.status, AuthStatus::Failed);
-  EXPECT_EQ(r.reason, "signature of 65 bytes, plain r||s on this curve is 64");
-  // A DER ECDSA-Sig-Value is not the plain format Doc 9303 asks for.
-  const Bytes der = concat({Bytes{0x30, 0x44, 0x02, 0x20}, ByteView(sig).first(32), Bytes{0x02, 0x20}, ByteView(sig).last(32)});
-  EXPECT_EQ(verifyActiveAuthentication(k.dg15, info, challenge, der).status, AuthStatus::Failed);
+  // (a signature that happens to start with 30 is also tried as DER, and the reason says so too)
+  EXPECT_EQ(r.reason.rfind("signature of 65 bytes, plain r||s on this curve is 64", 0), 0u) << r.reason;
   r = verifyActiveAuthentication(k.dg15, std::nullopt, challenge, sig);
   EXPECT_EQ(r.status, AuthStatus::NotSupported);
   EXPECT_EQ(r.reason, "DG14 has no ActiveAuthenticationInfo naming the ECDSA hash");
@@ -212,4 +211,70 @@ TEST(ActiveAuthRsa, ChipSignsAndReaderVerifies) {
   const ActiveAuthResult r = verifyActiveAuthentication(other.dg15, std::nullopt, challenge, sig);
   EXPECT_EQ(r.status, AuthStatus::Failed);
   EXPECT_FALSE(r.reason.empty());
+}
+
+namespace {
+/// DER INTEGER of an unsigned big-endian value (minimal: leading zeros dropped, 00 before a high bit).
+Bytes derInteger(ByteView unsignedValue) {
+  std::size_t start = 0;
+  while (start + 1 < unsignedValue.size() && unsignedValue[start] == 0) ++start;
+  Bytes v(unsignedValue.begin() + static_cast<std::ptrdiff_t>(start), unsignedValue.end());
+  if (v[0] & 0x80) v.insert(v.begin(), 0x00);
+  return encodeTlv(0x02, v);
+}
+Bytes derSignature(ByteView plain) {
+  const std::size_t h = plain.size() / 2;
+  return encodeTlv(0x30, concat({derInteger(plain.first(h)), derInteger(plain.subspan(h))}));
+}
+}  // namespace
+
+// Some ID cards answer INTERNAL AUTHENTICATE with a DER ECDSA-Sig-Value instead of plain r||s:
+// accepted as the named tolerance "aa-ecdsa-der-signature", recorded in the result.
+TEST(ActiveAuthEcdsa, DerSignatureIsANamedTolerance) {
+  const auto info = infoFor("0.4.0.127.0.7.1.1.4.1.3");
+  const Bytes challenge = fromHex("0102030405060708");
+  for (const char* curve : {"prime256v1", "secp384r1", "brainpoolP512r1"}) {
+    SCOPED_TRACE(curve);
+    const KeyPair k = makeKey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve));
+    const Bytes plain = ActiveAuthChip(k.pem).sign(challenge);
+    const ActiveAuthResult asPlain = verifyActiveAuthentication(k.dg15, info, challenge, plain);
+    EXPECT_EQ(asPlain.status, AuthStatus::Passed) << asPlain.reason;
+    EXPECT_TRUE(asPlain.tolerances.empty());
+    const Bytes der = derSignature(plain);
+    const ActiveAuthResult r = verifyActiveAuthentication(k.dg15, info, challenge, der);
+    EXPECT_EQ(r.status, AuthStatus::Passed) << r.reason;
+    EXPECT_EQ(r.algorithm, "ECDSA-plain-SHA-256");
+    EXPECT_EQ(r.tolerances, std::vector<std::string>{"aa-ecdsa-der-signature"});
+    // The tolerance changes the encoding only: a DER signature over another challenge still fails.
+    const ActiveAuthResult other = verifyActiveAuthentication(k.dg15, info, fromHex("0102030405060709"), der);
+    EXPECT_EQ(other.status, AuthStatus::Failed);
+    EXPECT_EQ(other.reason, "the signature does not verify with the DG15 key");
+  }
+}
+
+TEST(ActiveAuthEcdsa, MalformedDerSignaturesAreRejected) {
+  const KeyPair k = makeKey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "prime256v1"));
+  const auto info = infoFor("0.4.0.127.0.7.1.1.4.1.3");
+  const Bytes challenge = fromHex("0102030405060708");
+  const Bytes plain = ActiveAuthChip(k.pem).sign(challenge);
+  const Bytes der = derSignature(plain);
+  const ByteView r = ByteView(plain).first(32), s = ByteView(plain).last(32);
+  const Bytes padded33 = concat({Bytes{0x00, 0x00}, r});  // r with a needless leading 00 byte (not DER)
+  const std::pair<const char*, Bytes> cases[] = {
+      {"trailing byte", concat({der, Bytes{0x00}})},
+      {"truncated", Bytes(der.begin(), der.end() - 1)},
+      {"non-minimal integer", encodeTlv(0x30, concat({encodeTlv(0x02, padded33), derInteger(s)}))},
+      {"long-form length", concat({Bytes{0x30, 0x81, static_cast<std::uint8_t>(der.size() - 2)}, ByteView(der).subspan(2)})},
+      {"r too large for the curve", encodeTlv(0x30, concat({derInteger(concat({Bytes{0x01}, r})), derInteger(s)}))},
+      {"zero s", encodeTlv(0x30, concat({derInteger(r), Bytes{0x02, 0x01, 0x00}}))},
+      {"negative s", encodeTlv(0x30, concat({derInteger(r), Bytes{0x02, 0x01, 0x80}}))},
+      {"one INTEGER only", encodeTlv(0x30, derInteger(r))},
+  };
+  for (const auto& [what, bytes] : cases) {
+    SCOPED_TRACE(what);
+    const ActiveAuthResult result = verifyActiveAuthentication(k.dg15, info, challenge, bytes);
+    EXPECT_EQ(result.status, AuthStatus::Failed);
+    EXPECT_TRUE(result.tolerances.empty());
+    EXPECT_NE(result.reason.find("not a DER ECDSA-Sig-Value"), std::string::npos) << result.reason;
+  }
 }

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <functional>
 
-#include "mrtd/pki/test_pki_fixture.hpp"
+#include "mrtd/card/virtual_passport_fixture.hpp"
 #include "portti/mrtd/card/sim_channel.hpp"
 #include "portti/mrtd/card/virtual_passport.hpp"
 #include "portti/mrtd/error.hpp"
@@ -22,28 +22,9 @@ using namespace portti::mrtd;
 
 namespace {
 
-const char* kSpecimen =
-    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
-
-VirtualPassportSpec spec(IssuanceFault fault = IssuanceFault::None) {
-  VirtualPassportSpec s;
-  s.mrz = kSpecimen;
-  s.faceImage = Bytes(3000, 0x5A);
-  s.faceWidth = 480;
-  s.faceHeight = 600;
-  s.pkiDir = pki::testing::testPki().dir;
-  s.fault = fault;
-  return s;
-}
-
-const pki::TrustStore& trust() {
-  static pki::TrustStore t = [] {
-    pki::TrustStore s;
-    s.addPath(pki::testing::testPki().dir);
-    return s;
-  }();
-  return t;
-}
+using fixtures::kSpecimenMrz;
+using fixtures::testPkiTrust;
+VirtualPassportSpec spec(IssuanceFault fault = IssuanceFault::None) { return fixtures::specimenPassport(fault); }
 
 struct Inspected {
   DocumentRead read;
@@ -57,14 +38,14 @@ Inspected inspect(const IssuedPassport& passport, bool withTrust = true, const s
   VirtualChip& card = *chip;
   SimChannel channel(std::move(chip));
   DocumentReadOptions options;
-  if (withTrust) options.trust = &trust();
+  if (withTrust) options.trust = &testPkiTrust();
   Inspected v{access ? readDocument(channel, *access, options)
-                     : readDocument(channel, bacKeySeed(mrzInformation(parseValidMrz(kSpecimen))), options),
+                     : readDocument(channel, bacKeySeed(mrzInformation(parseValidMrz(kSpecimenMrz))), options),
               {}, false};
   std::map<int, Bytes> dgs;
   for (const auto& f : v.read.files)
     if (f.name.rfind("DG", 0) == 0) dgs[std::stoi(f.name.substr(2))] = f.bytes;
-  v.pa = pki::verifyPassive(v.read.find("EF.SOD")->bytes, dgs, trust());
+  v.pa = pki::verifyPassive(v.read.find("EF.SOD")->bytes, dgs, testPkiTrust());
   requirePassiveAuthentication(v.read.chipAuth, v.read.activeAuth, v.pa);
   v.chipSecured = card.secured();
   for (const auto& f : v.read.files) EXPECT_EQ(f.bytes, passport.chip.files.at(f.name)) << f.name;
@@ -149,7 +130,7 @@ TEST(ChipAuthenticityRead, RsaCloneFailsActiveAuthentication) {
 
 TEST(ChipAuthenticityRead, PaceGenericMappingThenChipAuthentication) {
   const IssuedPassport passport = issueVirtualPassport(spec());
-  Inspected v = inspect(passport, true, AccessKey::mrz(mrzInformation(parseValidMrz(kSpecimen))));
+  Inspected v = inspect(passport, true, AccessKey::mrz(mrzInformation(parseValidMrz(kSpecimenMrz))));
   EXPECT_EQ(v.read.accessMethod, "PACE-ECDH-GM-AES128");
   EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Passed) << v.read.chipAuth.reason;
   EXPECT_EQ(v.read.chipAuth.protocol, "CA-ECDH-AES128");
@@ -172,12 +153,12 @@ TEST(ChipAuthenticityRead, PaceCloneFailsBothAndTheReadGoesOnUnderPace) {
 TEST(ChipAuthenticityRead, PaceCamAuthenticatesTheChipInThePaceRun) {
   VirtualPassportSpec s = spec();
   s.pace = PaceOffer{KeyAgreement::Ecdh, PaceMapping::ChipAuthentication, SymmetricCipher::Aes128, 13};
-  Inspected v = inspect(issueVirtualPassport(s), true, AccessKey::mrz(mrzInformation(parseValidMrz(kSpecimen))));
+  Inspected v = inspect(issueVirtualPassport(s), true, AccessKey::mrz(mrzInformation(parseValidMrz(kSpecimenMrz))));
   EXPECT_EQ(v.read.accessMethod, "PACE-ECDH-CAM-AES128");
   EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Passed) << v.read.chipAuth.reason;
   EXPECT_EQ(v.read.chipAuth.protocol, "PACE-CAM");
   s.fault = IssuanceFault::Clone;
-  v = inspect(issueVirtualPassport(s), true, AccessKey::mrz(mrzInformation(parseValidMrz(kSpecimen))));
+  v = inspect(issueVirtualPassport(s), true, AccessKey::mrz(mrzInformation(parseValidMrz(kSpecimenMrz))));
   EXPECT_EQ(v.pa.status, pki::PaStatus::Valid);
   EXPECT_EQ(v.read.chipAuth.status, AuthStatus::Failed);
   EXPECT_EQ(v.read.chipAuth.protocol, "PACE-CAM");
@@ -208,10 +189,10 @@ TEST(ChipAuthenticityRead, NothingCountsWithoutValidPassiveAuthentication) {
 TEST(ChipAuthenticityRead, ChipWithoutDg14OrDg15) {
   IssuedPassport passport = issueVirtualPassport(spec());
   DocumentReadOptions options;
-  options.trust = &trust();
+  options.trust = &testPkiTrust();
   options.dataGroups = {1, 2};
   SimChannel channel(std::make_unique<VirtualChip>(passport.chip));
-  const DocumentRead r = readDocument(channel, bacKeySeed(mrzInformation(parseValidMrz(kSpecimen))), options);
+  const DocumentRead r = readDocument(channel, bacKeySeed(mrzInformation(parseValidMrz(kSpecimenMrz))), options);
   EXPECT_EQ(r.chipAuth.status, AuthStatus::NotDone);
   EXPECT_EQ(r.chipAuth.reason, "not asked for");
   EXPECT_EQ(r.activeAuth.status, AuthStatus::NotDone);

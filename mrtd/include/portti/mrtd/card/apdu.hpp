@@ -30,6 +30,11 @@ struct CommandApdu {
   static CommandApdu decode(ByteView bytes);
 };
 
+/// CLA bit b5: "not the last command of a chain" (ISO/IEC 7816-4 5.4.1, command chaining 5.3.3).
+inline constexpr std::uint8_t kClaChaining = 0x10;
+/// GET RESPONSE (ISO/IEC 7816-4 11.7.1): fetches the rest of an answer announced with 61xx.
+inline constexpr std::uint8_t kInsGetResponse = 0xC0;
+
 /// A response APDU: data and the status word SW1-SW2.
 struct ResponseApdu {
   Bytes data;
@@ -51,6 +56,8 @@ inline constexpr std::uint16_t kWrongLength = 0x6700;
 inline constexpr std::uint16_t kSecurityNotSatisfied = 0x6982;
 inline constexpr std::uint16_t kAuthenticationFailed = 0x6300;
 inline constexpr std::uint16_t kConditionsNotSatisfied = 0x6985;
+inline constexpr std::uint16_t kLastCommandOfChainExpected = 0x6883;
+inline constexpr std::uint16_t kChainingNotSupported = 0x6884;
 inline constexpr std::uint16_t kSmDataObjectsMissing = 0x6987;
 inline constexpr std::uint16_t kSmDataObjectsIncorrect = 0x6988;
 inline constexpr std::uint16_t kWrongData = 0x6A80;
@@ -60,6 +67,9 @@ inline constexpr std::uint16_t kInsNotSupported = 0x6D00;
 inline constexpr std::uint16_t kClaNotSupported = 0x6E00;
 inline constexpr std::uint16_t kUnknown = 0x6F00;
 }  // namespace sw
+
+/// "SELECT", "READ BINARY", ... or "INS 2A": a command's name for error steps.
+std::string commandName(std::uint8_t ins);
 
 /// "6A82 (file not found)" and so on, for messages.
 std::string describeStatus(std::uint16_t sw);

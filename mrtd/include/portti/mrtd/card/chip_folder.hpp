@@ -15,6 +15,7 @@
 //   eac_protected=3,4      data groups the chip refuses with 6982 (EAC not implemented; default 3,4)
 //   can=123456             the Card Access Number: a PACE password (with EF.CardAccess offering PACE)
 //   bac=no                 the chip refuses BAC (a PACE-only document); default yes when mrz_information
+//   command_chaining=no    the chip refuses command chains (CLA b5) with 6884; default yes
 //   *_key=FILE             a private key file in the folder (chip_auth_key: DG14's key, used by PACE-CAM
 //                          and Chip Authentication; active_auth_key: DG15's key), PEM
 // Other keys (CAN, PACE, AA/CA keys, ...) are kept in order, so tools may add them and rewrite the file.

@@ -35,8 +35,4 @@ const LdsFile* findLdsFile(std::uint16_t fid, LdsLocation location);
 /// The file with this short EF identifier at this level, or nullptr.
 const LdsFile* findLdsFileBySfi(std::uint8_t sfi, LdsLocation location);
 
-/// Data group number for an EF.COM tag list entry (Doc 9303-10 table 33: 61 -> 1, 75 -> 2, 63 -> 3,
-/// 76 -> 4, 65..70 -> 5..16), or 0 for an unknown tag.
-int dataGroupForTag(std::uint8_t tag);
-
 }  // namespace portti::mrtd

@@ -21,7 +21,8 @@ class SimChannel : public ApduChannel {
   /// Throws Error{Transport} for another scheme and Error{File} for a bad folder.
   static std::unique_ptr<SimChannel> open(std::string_view reader);
 
-  /// Throws Error{Transport} when the command is longer than limits() allow (as a reader would).
+  /// Throws Error{Transport} when the command or the chip's answer is longer than limits() allow
+  /// (as a reader would).
   Bytes transmitRaw(ByteView command) override;
   /// The chip's settings: extended length only when the chip accepts it; responses up to its
   /// max_response (+ SW1 SW2).

@@ -20,6 +20,12 @@
 //                  B1 with the offset in DO'54' and the data returned in DO'53' (for offsets > 32767).
 //                  Fewer bytes left than Ne: the rest and 6282. Offset at or past the end: 6B00.
 //                  Ne over the chip's max response: 6700. Extended length only when enabled (else 6700).
+// Long commands and answers (ISO/IEC 7816-4 5.3.3, 5.3.4), for links without extended length:
+//   a command chain (CLA b5 on all links but the last; under SM each link protected on its own) is
+//   joined before the command runs, each link answered 9000 (`command_chaining=no`: 6884); an
+//   answer longer than the chip's max response or 256 bytes (short form) goes in pieces: the first
+//   with 61xx, the rest by GET RESPONSE (00 C0 00 00 Le, plain even in a session: it moves the
+//   pieces of one protected answer).
 // Access: with BAC configured, files of the application answer 6982 until BAC succeeds; afterwards
 // every command must use secure messaging: a plain command gets 6987, a bad MAC 6988, and both end
 // the session (as chips do). DG3/DG4 (or `eac_protected`) always answer 6982 (no EAC here).
@@ -46,6 +52,7 @@ struct ChipSettings {
   std::optional<std::string> mrzInformation;  ///< BAC and PACE password; absent (and no CAN): no access control
   std::optional<std::string> can;             ///< PACE password (Card Access Number)
   bool bac = true;                            ///< answers BAC (with mrz_information); `bac=no`: PACE only
+  bool commandChaining = true;                ///< takes command chains (CLA b5); `command_chaining=no`: 6884
   std::vector<int> eacProtected{3, 4};       ///< data groups refused with 6982
   /// A PACE fault (`pace_fault`), for conformance cases and demos: "refuse-set-at" (MSE:Set AT
   /// answers 6A80), "chip-error" (GENERAL AUTHENTICATE's mapping step answers 6F00), "bad-token"

@@ -5,6 +5,8 @@
 //          <hash id> CC with the ISO/IEC 10118-3 ids 33 SHA-1, 34 SHA-256, 35 SHA-512, 36 SHA-384,
 //          38 SHA-224 (9303-11 6.1.2).
 //   ECDSA: plain r || s (BSI TR-03111 5.2.1) with the hash DG14's ActiveAuthenticationInfo names.
+//          Some ID cards send a DER ECDSA-Sig-Value instead: accepted when it is strict DER, and
+//          recorded as the tolerance "aa-ecdsa-der-signature".
 // The signature proves the chip holds the DG15 key; it counts only when PA covered DG15.
 #pragma once
 

@@ -29,6 +29,7 @@ struct ActiveAuthResult {
   AuthStatus status = AuthStatus::NotDone;
   std::string algorithm;  ///< "RSA-ISO9796-2-SHA-1", "ECDSA-plain-SHA-256", ...
   std::string reason;
+  std::vector<std::string> tolerances;  ///< named deviations accepted (e.g. "aa-ecdsa-der-signature")
 };
 
 /// Applies the rule above once Passive Authentication of the whole read is known: unless PA is
