@@ -155,7 +155,11 @@ try {
       await page.click(`[data-lang="${lang}"]`);
       await page.waitForFunction((text) => document.getElementById('guidance').textContent === text,
         STRINGS[lang]['guide.move_closer'], { timeout: 30000 });
-      assert.ok(await page.$eval('#preview', (img) => img.complete && img.naturalWidth > 0), 'the preview shows a frame');
+      // Every judged frame gives the preview a new address: wait until one has loaded and shows.
+      await page.waitForFunction(() => {
+        const img = document.getElementById('preview');
+        return !img.hidden && img.complete && img.naturalWidth > 0;
+      }, null, { timeout: 30000 }).catch(() => assert.fail('the preview shows a frame'));
       await capture(page, args.out, 'camera', problems);
       cameraShots += 1;
     }
