@@ -1,42 +1,20 @@
 // porttid's live capture end to end: the real daemon with vision's checks and the simulated camera.
 // The traveller stands far away ("move_closer" with the face box on /api/state, the preview served),
 // then near: the capture ends, the rules see face.quality and face.count, the preview is gone.
-#include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "kiosk_fixture.hpp"
+#include "local_api.hpp"
 #include "portti/firmware/daemon.hpp"
 
 namespace portti::firmware::test {
 namespace {
 
-struct Answer {
-  int status = 0;
-  std::string cacheControl, body;
-  Poco::JSON::Object::Ptr json() const {
-    return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-  }
-};
-
-Answer request(int port, const std::string& method, const std::string& path, const std::string& body = {}) {
-  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
-  Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-  req.set("Authorization", "Bearer technician-token-0123456789");
-  req.setContentLength(static_cast<std::streamsize>(body.size()));
-  session.sendRequest(req) << body;
-  Poco::Net::HTTPResponse response;
-  std::istream& in = session.receiveResponse(response);
-  Answer a;
-  a.status = response.getStatus();
-  a.cacheControl = response.get("Cache-Control", "");
-  Poco::StreamCopier::copyToString(in, a.body);
-  return a;
+/// A technician's request (the sim document control needs one; the kiosk endpoints ignore it).
+Reply request(int port, const std::string& method, const std::string& path, const std::string& body = {}) {
+  return call(port, method, path, body, {kTech});
 }
 
 /// What the camera sees, renamed into place so the camera never reads half a file.
@@ -96,7 +74,7 @@ TEST(DaemonCapture, GuidanceAndPreviewWhileFarThenAcceptedWhenNear) {
       EXPECT_GT(box->getValue<double>("width"), 0.05);
       EXPECT_LE(box->getValue<double>("x") + box->getValue<double>("width"), 1.0);
       guided = true;
-      const Answer preview = request(port, "GET", "/api/camera/preview.jpg");
+      const Reply preview = request(port, "GET", "/api/camera/preview.jpg");
       EXPECT_EQ(preview.status, 200);
       EXPECT_EQ(preview.cacheControl, "no-store");
       previewed =

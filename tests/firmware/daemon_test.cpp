@@ -72,30 +72,6 @@ bool waitForEvent(const fs::path& log, const std::string& event) {
   return false;
 }
 
-/// Runs one transaction through the API; returns the final state (reset) as JSON.
-Poco::JSON::Object::Ptr transactionThroughApi(int port) {
-  std::uint64_t seq = call(port, "GET", "/api/state").json()->getValue<std::uint64_t>("sequence");
-  EXPECT_EQ(call(port, "POST", "/api/sim/document", R"({"present":true})", {kTech}).status, 200);
-  Poco::JSON::Object::Ptr state;
-  for (int i = 0; i < 100; ++i) {
-    state = call(port, "GET", "/api/state?after=" + std::to_string(seq)).json();
-    seq = state->getValue<std::uint64_t>("sequence");
-    const std::string name = state->getValue<std::string>("state");
-    if (name == "access_key") {
-      Poco::JSON::Object mrz;
-      mrz.set("mrz", kMrz);
-      std::ostringstream body;
-      mrz.stringify(body);
-      EXPECT_EQ(call(port, "POST", "/api/mrz", body.str()).status, 202);
-    }
-    if (name == "take_document") break;
-  }
-  EXPECT_EQ(call(port, "POST", "/api/sim/document", R"({"present":false})", {kTech}).status, 200);
-  for (int i = 0; i < 100 && call(port, "GET", "/api/state").json()->getValue<std::string>("state") != "idle"; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  return state;
-}
-
 bool fileContains(const fs::path& file, const std::string& needle) {
   std::ifstream in(file, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

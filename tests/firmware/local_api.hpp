@@ -22,7 +22,7 @@ namespace portti::firmware::test {
 
 struct Reply {
   int status = 0;
-  std::string body;
+  std::string cacheControl, body;
   Poco::JSON::Object::Ptr json() const { return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>(); }
 };
 
@@ -37,6 +37,7 @@ inline Reply call(int port, const std::string& method, const std::string& path, 
   std::istream& in = session.receiveResponse(response);
   Reply r;
   r.status = response.getStatus();
+  r.cacheControl = response.get("Cache-Control", "");
   Poco::StreamCopier::copyToString(in, r.body);
   return r;
 }
