@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "link_model.hpp"
 #include "portti/mrtd/card/sim_channel.hpp"
 #include "portti/mrtd/card/virtual_passport.hpp"
 #include "portti/mrtd/mrz.hpp"
@@ -30,19 +31,11 @@
 #include "portti/mrtd/protocol/pace.hpp"
 
 using namespace portti::mrtd;
+using portti::bench::linkMs;
 
 namespace {
 
-constexpr double kBitRate = 424000.0;
-constexpr double kBitsPerByte = 9.0;
-constexpr double kFramingBytes = 3.0;
-constexpr double kTurnaroundMs = 5.0;
 const char* kMrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
-
-double linkMs(std::size_t apdus, std::size_t bytes) {
-  const double airBytes = static_cast<double>(bytes) + 2.0 * kFramingBytes * static_cast<double>(apdus);
-  return airBytes * kBitsPerByte / kBitRate * 1000.0 + kTurnaroundMs * static_cast<double>(apdus);
-}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -248,7 +241,7 @@ int main() {
   fullReads(schemes, trust);
   chipAuthenticity(spec);
   std::filesystem::remove_all(dir);
-  std::printf("\nlink model: %.0f kbit/s, %.0f bits/byte, %.0f framing bytes/frame, %.1f ms turnaround/APDU\n",
-              kBitRate / 1000, kBitsPerByte, kFramingBytes, kTurnaroundMs);
+  std::printf("\n");
+  portti::bench::printLinkModel();
   return 0;
 }

@@ -7,7 +7,8 @@
 // Link model (stated, not measured): ISO/IEC 14443 at 424 kbit/s, 9 bits per byte on air (8 data +
 // parity), 3 bytes of block framing per frame (PCB + CRC_A), one command and one response frame per
 // APDU, plus a fixed turnaround per APDU (frame delay, chip processing incl. SM crypto) of
-// kTurnaroundMs. Real chips vary from 2 to 20 ms; the ratio between the modes is what to compare.
+// kTurnaroundMs (bench/link_model.hpp). Real chips vary from 2 to 20 ms; the ratio between the modes
+// is what to compare.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "link_model.hpp"
 #include "portti/mrtd/card/sim_channel.hpp"
 #include "portti/mrtd/card/virtual_passport.hpp"
 #include "portti/mrtd/mrz.hpp"
@@ -22,20 +24,12 @@
 #include "portti/mrtd/protocol/document_reader.hpp"
 
 using namespace portti::mrtd;
+using portti::bench::linkMs;
 
 namespace {
 
-constexpr double kBitRate = 424000.0;
-constexpr double kBitsPerByte = 9.0;
-constexpr double kFramingBytes = 3.0;
-constexpr double kTurnaroundMs = 5.0;
 constexpr int kRuns = 15;
 const char* kMrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
-
-double linkMs(std::size_t apdus, std::size_t bytes) {
-  const double airBytes = static_cast<double>(bytes) + 2.0 * kFramingBytes * static_cast<double>(apdus);
-  return airBytes * kBitsPerByte / kBitRate * 1000.0 + kTurnaroundMs * static_cast<double>(apdus);
-}
 
 struct Measured {
   DocumentRead read;
@@ -92,8 +86,8 @@ int main() {
   }
   std::printf("virtual passport: %zu files, %zu bytes (DG2 %zu); BAC + 3DES secure messaging\n", files, payload,
               extendedChip.files.at("DG2").size());
-  std::printf("link model: %.0f kbit/s, %.0f bits/byte, %.0f framing bytes/frame, %.1f ms turnaround/APDU\n\n",
-              kBitRate / 1000, kBitsPerByte, kFramingBytes, kTurnaroundMs);
+  portti::bench::printLinkModel();
+  std::printf("\n");
   std::printf("%-22s %6s %9s %12s %14s\n", "mode", "APDUs", "bytes", "link ms", "in-process ms");
   const Measured shortReads = measure(shortChip);
   const Measured extended = measure(extendedChip);
