@@ -15,6 +15,7 @@
 
 #include "portti/firmware/result_builder.hpp"
 #include "portti/firmware/state_machine.hpp"
+#include "portti/firmware/transaction/transaction_facts.hpp"
 #include "portti/hw/sim_reader.hpp"
 #include "portti/mrtd/card/chip_folder.hpp"
 #include "portti/mrtd/card/virtual_passport.hpp"
@@ -251,6 +252,16 @@ struct Kiosk {
   MachineSettings settings;
   std::unique_ptr<TransactionMachine> m;
   std::vector<StateChange> changes;
+};
+
+/// Captures the facts of the transaction at decision time (a fixed "today": 2026-12-04).
+class CapturingPolicy : public DecisionPolicy {
+ public:
+  Decision decide(const Transaction& tx) override {
+    facts = transactionFacts(tx, Date{2026, 12, 4});
+    return Decision{};
+  }
+  Facts facts;
 };
 
 }  // namespace portti::firmware::test

@@ -63,16 +63,6 @@ FrameAssessment good() {
   return a;
 }
 
-/// Facts at decision time.
-class CapturingPolicy : public DecisionPolicy {
- public:
-  Decision decide(const Transaction& tx) override {
-    facts = transactionFacts(tx, Date{2026, 12, 4});
-    return Decision{};
-  }
-  Facts facts;
-};
-
 std::vector<StateChange> captureChanges(const Kiosk& k) {
   std::vector<StateChange> out;
   for (const auto& c : k.changes)

@@ -11,16 +11,6 @@
 namespace portti::firmware::test {
 namespace {
 
-/// Captures the facts of the transaction at decision time.
-class CapturingPolicy : public DecisionPolicy {
- public:
-  Decision decide(const Transaction& tx) override {
-    facts = transactionFacts(tx, Date{2026, 12, 4});
-    return Decision{};
-  }
-  Facts facts;
-};
-
 TEST(TransactionFacts, AGenuineReadEstablishesTheCatalogFacts) {
   Kiosk k;
   CapturingPolicy policy;

@@ -4,6 +4,7 @@
 // nothing portti runs is offered, so the MRZ reads by BAC and the downgrade is reported.
 #include <gtest/gtest.h>
 
+#include "mrtd/card/virtual_passport_fixture.hpp"
 #include "mrtd/pki/test_pki_fixture.hpp"
 #include "portti/mrtd/card/sim_channel.hpp"
 #include "portti/mrtd/card/virtual_chip.hpp"
@@ -17,21 +18,11 @@ using namespace portti::mrtd;
 
 namespace {
 
-const char* kSpecimen =
-    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+using fixtures::kSpecimenMrz;
 
-IssuedPassport issue(IssuanceFault fault) {
-  VirtualPassportSpec s;
-  s.mrz = kSpecimen;
-  s.faceImage = Bytes(3000, 0x5A);
-  s.faceWidth = 480;
-  s.faceHeight = 600;
-  s.pkiDir = pki::testing::testPki().dir;
-  s.fault = fault;
-  return issueVirtualPassport(s);
-}
+IssuedPassport issue(IssuanceFault fault) { return issueVirtualPassport(fixtures::specimenPassport(fault)); }
 
-AccessKey mrzKey() { return AccessKey::mrz(mrzInformation(parseValidMrz(kSpecimen))); }
+AccessKey mrzKey() { return AccessKey::mrz(mrzInformation(parseValidMrz(kSpecimenMrz))); }
 
 /// Reads with `key` and returns the error the read ended with (fails the test if it did not).
 Error readError(const IssuedPassport& passport, const AccessKey& key) {
@@ -74,7 +65,7 @@ TEST_P(PaceFault, EndsTheReadWithItsReasonAndNoBac) {
   DocumentReadOptions options;
   options.dataGroups = {1};
   options.readCardAccess = false;
-  EXPECT_EQ(readDocument(channel, bacKeySeed(mrzInformation(parseValidMrz(kSpecimen))), options).accessMethod, "BAC");
+  EXPECT_EQ(readDocument(channel, bacKeySeed(mrzInformation(parseValidMrz(kSpecimenMrz))), options).accessMethod, "BAC");
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -114,7 +105,7 @@ TEST(PaceFault, UnsupportedPaceReadsByBacWithTheMrzAndReportsTheDowngrade) {
     pki::TrustStore trust;
     trust.addPath(pki::testing::testPki().dir);
     InspectionContext context;
-    context.accessMrz = parseValidMrz(kSpecimen);
+    context.accessMrz = parseValidMrz(kSpecimenMrz);
     const DocumentVerdict v = inspectDocument(read, trust, context);
     bool reported = false;
     for (const auto& w : v.warnings) reported = reported || w.rfind("access.downgrade:", 0) == 0;
